@@ -1,0 +1,125 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// fpreport: nightly FirstPromoter batch-process reports.
+///
+/// Modules depend in one direction only:
+/// FPModel <- FirstPromoterAPI <- Collector -> HistoryStore <- BatchMetrics <- Reports <- FPReportJobs <- fpreport
+/// The simulator (APISimulator) is used only by FPReportJobs (demo, simulate) and the tests.
+let package = Package(
+    name: "fpreport",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fpreport", targets: ["fpreport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already under Hummingbird; named so the simulator can build the `Account-ID` header name.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Domain types shared by every layer: statuses, outcomes, accounts. No dependencies.
+        .target(name: "FPModel"),
+
+        // The hand-written API client (SPEC section 1).
+        .target(
+            name: "FirstPromoterAPI",
+            dependencies: [
+                "FPModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // YAML + CSV configuration, validated with errors naming file, line and key.
+        .target(
+            name: "FPConfig",
+            dependencies: ["FPModel", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // History as changes (SPEC section 3). The only module that sees SQL or a database handle.
+        .target(
+            name: "HistoryStore",
+            dependencies: ["FPModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // Bounded fan-out over accounts, status attribution, one transaction per account.
+        .target(
+            name: "Collector",
+            dependencies: [
+                "FPModel", "FirstPromoterAPI", "HistoryStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Pure metric computations over the store's query results (SPEC section 4).
+        .target(name: "BatchMetrics", dependencies: ["FPModel", "HistoryStore"]),
+
+        // libxlsxwriter: the system library and the one Swift module that imports it.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .target(name: "XLSXWriter", dependencies: ["CXLSXWriter"]),
+
+        // CSV, XLSX and HTML report builders and atomic publishing (SPEC section 5).
+        .target(name: "Reports", dependencies: ["FPModel", "BatchMetrics", "XLSXWriter"]),
+
+        // The simulated FirstPromoter API (SPEC section 7).
+        .target(
+            name: "APISimulator",
+            dependencies: [
+                "FPModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // What each subcommand does, as library code the tests can drive.
+        .target(
+            name: "FPReportJobs",
+            dependencies: [
+                "FPModel", "FPConfig", "FirstPromoterAPI", "HistoryStore", "Collector",
+                "BatchMetrics", "Reports", "APISimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The thin command line: parses arguments, prints, maps errors to exit codes.
+        .executableTarget(
+            name: "fpreport",
+            dependencies: [
+                "FPReportJobs", "FPConfig", "FPModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "FPModelTests", dependencies: ["FPModel"]),
+        .testTarget(
+            name: "FirstPromoterAPITests",
+            dependencies: ["FirstPromoterAPI", "APISimulator", "FPModel"]
+        ),
+        .testTarget(name: "FPConfigTests", dependencies: ["FPConfig", "FPModel"]),
+        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "FPModel"]),
+        .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: ["Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel"]
+        ),
+        .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "FPModel"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "BatchMetrics", "FPModel"]),
+        .testTarget(
+            name: "FPReportJobsTests",
+            dependencies: ["FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The simulator's mutable state: the virtual clock and what it has been asked.
+///
+/// Tests read the counters to check what a collector did (requests per account and per minute,
+/// requests in flight at once).
+public actor SimulatorState {
+    /// Request counters, as a value to compare in tests.
+    public struct Stats: Sendable, Equatable {
+        public var requests: Int = 0
+        public var requestsByAccount: [String: Int] = [:]
+        public var maxInFlight: Int = 0
+        /// The largest number of requests one account made within any 60-second window of real time.
+        public var maxPerAccountPerMinute: Int = 0
+        public var statusCodes: [Int: Int] = [:]
+    }
+
+    private(set) public var now: Date
+    private var inFlight = 0
+    private var stats = Stats()
+    /// Real (monotonic) arrival times per account within the last minute, for rate accounting.
+    private var recentArrivals: [String: [ContinuousClock.Instant]] = [:]
+    private let clock = ContinuousClock()
+
+    public init(start: Date) { now = start }
+
+    /// Moves the virtual clock forward by `seconds` (never backward).
+    public func advance(by seconds: TimeInterval) { now = now.addingTimeInterval(max(0, seconds)) }
+
+    /// Sets the virtual clock; a time before the current one is ignored so history never rewinds.
+    public func set(to date: Date) { if date > now { now = date } }
+
+    public func snapshot() -> Stats { stats }
+
+    public func resetStats() {
+        stats = Stats()
+        recentArrivals = [:]
+    }
+
+    /// Records an arriving request; returns how many requests this account made in the last minute.
+    func begin(account: String) -> Int {
+        inFlight += 1
+        stats.requests += 1
+        stats.maxInFlight = max(stats.maxInFlight, inFlight)
+        stats.requestsByAccount[account, default: 0] += 1
+        let instant = clock.now
+        var arrivals = recentArrivals[account, default: []]
+        arrivals.removeAll { instant - $0 >= .seconds(60) }
+        arrivals.append(instant)
+        recentArrivals[account] = arrivals
+        stats.maxPerAccountPerMinute = max(stats.maxPerAccountPerMinute, arrivals.count)
+        return arrivals.count
+    }
+
+    func end(status: Int) {
+        inFlight -= 1
+        stats.statusCodes[status, default: 0] += 1
+    }
+}

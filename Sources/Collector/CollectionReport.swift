@@ -1,0 +1,57 @@
+import FPModel
+import HistoryStore
+
+/// What one collection run did, for the summary line, `--json` and the exit code.
+public struct CollectionReport: Sendable {
+    public var runID: RunID
+    public var asOf: UnixSeconds
+    public var totals: RunTotals
+    public var outcomes: [FetchOutcome: Int]
+    /// Accounts that did not end `ok`, with the reason, sorted by account id.
+    public var failures: [(accountID: String, outcome: FetchOutcome, detail: String)]
+    public var latencyP50Millis: Int?
+    public var latencyP95Millis: Int?
+    public var seconds: Double
+    /// True when the run stopped before every account was attempted (store failure).
+    public var aborted: Bool
+
+    public init(
+        runID: RunID, asOf: UnixSeconds, totals: RunTotals, outcomes: [FetchOutcome: Int],
+        failures: [(accountID: String, outcome: FetchOutcome, detail: String)], latencyP50Millis: Int?,
+        latencyP95Millis: Int?, seconds: Double, aborted: Bool
+    ) {
+        self.runID = runID
+        self.asOf = asOf
+        self.totals = totals
+        self.outcomes = outcomes
+        self.failures = failures
+        self.latencyP50Millis = latencyP50Millis
+        self.latencyP95Millis = latencyP95Millis
+        self.seconds = seconds
+        self.aborted = aborted
+    }
+
+    /// `200 accounts: 198 ok, 1 forbidden, 1 timeout; 1000 requests (2 retries, 0 × 429); 312 events; 4.1 s`
+    public var summaryLine: String {
+        let parts = FetchOutcome.allCases.compactMap { outcome in
+            outcomes[outcome].map { "\($0) \(outcome.rawValue)" }
+        }
+        let latency = latencyP50Millis.map { p50 in
+            "; latency p50 \(p50) ms, p95 \(latencyP95Millis ?? p50) ms"
+        } ?? ""
+        return "run \(runID): \(totals.accountsTotal) accounts: \(parts.isEmpty ? "none" : parts.joined(separator: ", "))"
+            + "; \(totals.requests) requests (\(totals.retries) retries, \(totals.rateLimited) × 429)"
+            + "; \(totals.eventsWritten) events" + latency
+            + "; \(String(format: "%.1f", seconds)) s" + (aborted ? "; ABORTED" : "")
+    }
+}
+
+/// The value at quantile `q` (0...1) of `values` by the nearest-rank method; nil when empty.
+public func nearestRank(_ values: [Int], _ q: Double) -> Int? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let rank = Int((q * Double(sorted.count)).rounded(.up))
+    return sorted[min(max(rank, 1), sorted.count) - 1]
+}
+
+import Foundation

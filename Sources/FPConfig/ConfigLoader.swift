@@ -1,0 +1,135 @@
+import FPModel
+import Foundation
+import Yams
+
+/// Reads `fpreport.yaml` (and the accounts CSV it names) strictly: unknown keys, wrong types and
+/// duplicate accounts are errors that name the file, line and key.
+public enum ConfigLoader {
+    /// Loads and validates the configuration at `path`.
+    public static func load(path: String) throws(ConfigError) -> FPConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, "cannot read the configuration file (\(Self.reason(error)))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Validates configuration `text` as if read from `file` (relative paths resolve against its folder).
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> FPConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(file: file, "not valid YAML: \(error)")
+        }
+        guard let root else { throw ConfigError(file: file, "the file is empty; see config/fpreport.example.yaml") }
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let reader = NodeReader(file: file)
+
+        let top = try reader.mapping(root, key: nil, allowed: [
+            "api", "database", "reports", "metrics", "accounts", "accounts_file",
+        ])
+        var config = FPConfiguration(
+            file: file,
+            database: folder.appendingPathComponent("data/history.sqlite").standardizedFileURL.path,
+            reports: .init(directory: folder.appendingPathComponent("Reports").standardizedFileURL.path))
+
+        if let api = top["api"] {
+            let keys = try reader.mapping(api, key: "api", allowed: [
+                "base_url", "api_key_env", "key_file", "concurrency", "timeout_seconds", "connect_timeout_seconds",
+                "requests_per_minute_per_account", "max_attempts", "account_deadline_seconds", "max_body_bytes",
+            ])
+            if let node = keys["base_url"] { config.api.baseURL = try reader.baseURL(node, key: "api.base_url") }
+            if let node = keys["api_key_env"] { config.api.apiKeyEnv = try reader.variableName(node, key: "api.api_key_env") }
+            if let node = keys["key_file"] {
+                config.api.keyFile = resolve(try reader.string(node, key: "api.key_file"), in: folder)
+            }
+            if let node = keys["concurrency"] { config.api.concurrency = try reader.int(node, key: "api.concurrency", 1...256) }
+            if let node = keys["timeout_seconds"] {
+                config.api.timeoutSeconds = try reader.number(node, key: "api.timeout_seconds", 1...600)
+            }
+            if let node = keys["connect_timeout_seconds"] {
+                config.api.connectTimeoutSeconds = try reader.number(node, key: "api.connect_timeout_seconds", 1...120)
+            }
+            if let node = keys["requests_per_minute_per_account"] {
+                config.api.requestsPerMinutePerAccount = try reader.int(
+                    node, key: "api.requests_per_minute_per_account", 1...400)
+            }
+            if let node = keys["max_attempts"] { config.api.maxAttempts = try reader.int(node, key: "api.max_attempts", 1...10) }
+            if let node = keys["account_deadline_seconds"] {
+                config.api.accountDeadlineSeconds = try reader.number(node, key: "api.account_deadline_seconds", 1...86_400)
+            }
+            if let node = keys["max_body_bytes"] {
+                config.api.maxBodyBytes = try reader.int(node, key: "api.max_body_bytes", 1024...(256 << 20))
+            }
+        }
+        if let node = top["database"] { config.database = resolve(try reader.string(node, key: "database"), in: folder) }
+        if let reports = top["reports"] {
+            let keys = try reader.mapping(reports, key: "reports", allowed: ["directory", "timezone", "keep_nights"])
+            if let node = keys["directory"] {
+                config.reports.directory = resolve(try reader.string(node, key: "reports.directory"), in: folder)
+            }
+            if let node = keys["timezone"] {
+                let name = try reader.string(node, key: "reports.timezone")
+                guard let zone = TimeZone(identifier: name) else {
+                    throw reader.error(node, key: "reports.timezone", "unknown time zone \"\(name)\"; use an IANA name such as Europe/Berlin or UTC")
+                }
+                config.reports.timezone = zone
+            }
+            if let node = keys["keep_nights"] { config.reports.keepNights = try reader.int(node, key: "reports.keep_nights", 1...100_000) }
+        }
+        if let metrics = top["metrics"] {
+            let keys = try reader.mapping(metrics, key: "metrics", allowed: [
+                "stuck_after_hours", "pending_after_hours", "min_finished_for_ranking",
+            ])
+            if let node = keys["stuck_after_hours"] {
+                config.metrics.stuckAfterHours = try reader.number(node, key: "metrics.stuck_after_hours", 0.1...10_000)
+            }
+            if let node = keys["pending_after_hours"] {
+                config.metrics.pendingAfterHours = try reader.number(node, key: "metrics.pending_after_hours", 0.1...10_000)
+            }
+            if let node = keys["min_finished_for_ranking"] {
+                config.metrics.minFinishedForRanking = try reader.int(node, key: "metrics.min_finished_for_ranking", 1...1_000_000)
+            }
+        }
+
+        var places: [String: String] = [:]
+        func add(_ account: Account, at place: String, line: Int?, source: String) throws(ConfigError) {
+            if let earlier = places[account.id] {
+                throw ConfigError(
+                    file: source, line: line, key: "id",
+                    "account \"\(Excerpt.printable(account.id))\" is listed twice: \(earlier) and \(place)")
+            }
+            places[account.id] = place
+            config.accounts.append(account)
+        }
+        if let list = top["accounts"] {
+            for (account, line) in try reader.accounts(list) {
+                try add(account, at: "\(file) line \(line.map(String.init) ?? "?")", line: line, source: file)
+            }
+        }
+        if let node = top["accounts_file"] {
+            let csvPath = resolve(try reader.string(node, key: "accounts_file"), in: folder)
+            config.accountsFile = csvPath
+            for (account, line) in try AccountsCSV.load(path: csvPath) {
+                try add(account, at: "\(csvPath) line \(line)", line: line, source: csvPath)
+            }
+        }
+        if config.accounts.isEmpty {
+            throw ConfigError(file: file, key: "accounts", "no accounts configured; list them under accounts: or name a CSV in accounts_file:")
+        }
+        return config
+    }
+
+    static func resolve(_ path: String, in folder: URL) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL.path }
+        return folder.appendingPathComponent(expanded).standardizedFileURL.path
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedDescription
+    }
+}

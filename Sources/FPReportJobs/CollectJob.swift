@@ -1,0 +1,75 @@
+import Collector
+import FPConfig
+import FPModel
+import FirstPromoterAPI
+import Foundation
+import HistoryStore
+import Logging
+import NIOCore
+
+/// `fpreport collect`: one collection run over every configured account into the history.
+public struct CollectJob: Sendable {
+    public var config: FPConfiguration
+    public var keys: Collector.KeyProvider
+    public var logger: Logger
+    /// Take the lease from a live run.
+    public var force = false
+
+    public init(config: FPConfiguration, keys: @escaping Collector.KeyProvider, logger: Logger) {
+        self.config = config
+        self.keys = keys
+        self.logger = logger
+    }
+
+    /// Collects at `asOf` (now when nil) into the configured database.
+    public func run(
+        asOf: Date? = nil, store: SQLiteHistoryStore? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> CollectionReport {
+        let store = try store ?? SQLiteHistoryStore(path: config.database)
+        let httpClient = FirstPromoterClient.makeHTTPClient(
+            connectTimeout: .milliseconds(Int64(config.api.connectTimeoutSeconds * 1000)), concurrency: config.api.concurrency)
+        let client = FirstPromoterClient(
+            configuration: .init(
+                baseURL: config.api.baseURL, requestTimeout: .milliseconds(Int64(config.api.timeoutSeconds * 1000)),
+                maxBodyBytes: config.api.maxBodyBytes, userAgent: "fpreport/\(FPReportVersion.current)"),
+            httpClient: httpClient, logger: logger)
+        let collector = Collector(
+            configuration: .init(
+                concurrency: config.api.concurrency, retry: RetryPolicy(maxAttempts: config.api.maxAttempts),
+                accountDeadlineSeconds: config.api.accountDeadlineSeconds, toolVersion: FPReportVersion.current,
+                configDigest: config.digest),
+            client: client, store: ForcingWriter(store: store, force: force), keys: keys, logger: logger)
+        let result: Result<CollectionReport, any Error>
+        do {
+            result = .success(try await collector.run(
+                accounts: config.accounts, asOf: asOf ?? Date(), holder: Self.holder, progress: progress))
+        } catch {
+            result = .failure(error)
+        }
+        try? await httpClient.shutdown()
+        return try result.get()
+    }
+
+    /// `host:pid`, shown to a second run that finds the lease taken.
+    static var holder: String { "\(ProcessInfo.processInfo.hostName):\(getpid())" }
+}
+
+/// Passes `--force` to the store's lease check.
+struct ForcingWriter: HistoryWriter {
+    let store: SQLiteHistoryStore
+    let force: Bool
+
+    func beginRun(_ start: RunStart) async throws -> RunID { try await store.beginRun(start, force: force) }
+    func record(_ result: AccountFetchResult, run: RunID) async throws -> AccountWriteSummary {
+        try await store.record(result, run: run)
+    }
+    func heartbeat(run: RunID, at time: UnixSeconds) async throws { try await store.heartbeat(run: run, at: time) }
+    func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws {
+        try await store.finishRun(run, state: state, totals: totals, finishedAt: finishedAt)
+    }
+}
+
+/// The version written into runs and shown by `--version`.
+public enum FPReportVersion {
+    public static let current = "0.1.0"
+}

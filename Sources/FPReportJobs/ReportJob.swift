@@ -1,0 +1,49 @@
+import BatchMetrics
+import FPConfig
+import FPModel
+import Foundation
+import HistoryStore
+import Reports
+
+/// `fpreport report`: computes one night's metrics and publishes its report folder.
+public struct ReportJob: Sendable {
+    /// What was published.
+    public struct Published: Sendable {
+        public var folder: URL
+        public var files: [String]
+        public var window: ReportWindow
+    }
+
+    public var config: FPConfiguration
+    public var builder: ReportBuilder
+
+    public init(config: FPConfiguration, builder: ReportBuilder = ReportBuilder()) {
+        self.config = config
+        self.builder = builder
+    }
+
+    /// Reports `date` (`YYYY-MM-DD` in the report time zone); with nil, the day of the latest run.
+    public func run(date: String?, store: (any HistoryReader)? = nil) async throws -> Published {
+        let history = try store ?? SQLiteHistoryStore(path: config.database)
+        let zone = config.reports.timezone
+        let window: ReportWindow
+        if let date {
+            guard let parsed = ReportWindow(date: date, timeZone: zone) else {
+                throw ConfigError(file: "--as-of", "expected a calendar date YYYY-MM-DD, got \"\(Excerpt.printable(date))\"")
+            }
+            window = parsed
+        } else {
+            guard let latest = try await history.runs(from: .min, to: .max).last else {
+                throw ReportError("the history at \(config.database) has no runs yet; run fpreport collect first")
+            }
+            window = ReportWindow(containing: Date(unixSeconds: latest.asOf), timeZone: zone)
+        }
+        let night = try await MetricsEngine(history: history).night(window)
+        let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
+        var files: [String] = []
+        let folder = try publisher.publish(date: window.date) { folder in
+            files = try builder.write(night, into: folder)
+        }
+        return Published(folder: folder, files: files, window: window)
+    }
+}

@@ -1,0 +1,41 @@
+import FPModel
+
+/// What the collector needs from the history: runs and one account's result at a time.
+///
+/// Implementations write each account in one transaction, so a crash never leaves half an account,
+/// and write history as changes (events), not as a copy of every batch per run.
+public protocol HistoryWriter: Sendable {
+    /// Opens a run at `start.asOf`, or reopens the run already recorded at that time (a re-run of
+    /// the same night adds nothing twice). Throws when another live run holds the lease.
+    func beginRun(_ start: RunStart) async throws -> RunID
+
+    /// Records one account's result; a failed account changes no batch state.
+    func record(_ result: AccountFetchResult, run: RunID) async throws -> AccountWriteSummary
+
+    /// Renews the run's lease; called periodically while a run is collecting.
+    func heartbeat(run: RunID, at time: UnixSeconds) async throws
+
+    /// Closes the run with its totals and releases the lease.
+    func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws
+}
+
+/// What metrics need from the history: plain values, never a database handle.
+public protocol HistoryReader: Sendable {
+    /// Every account the history knows, by id.
+    func accounts() async throws -> [AccountRecord]
+
+    /// Runs whose `as_of` lies in `[start, end)`, oldest first.
+    func runs(from start: UnixSeconds, to end: UnixSeconds) async throws -> [RunRecord]
+
+    /// For each account, the batch counts of its latest successful fetch at or before `time`.
+    func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts]
+
+    /// Batch events observed in `[start, end)`, in observation order.
+    func events(from start: UnixSeconds, to end: UnixSeconds) async throws -> [BatchEventRecord]
+
+    /// Account fetches of runs whose `as_of` lies in `[start, end)`.
+    func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord]
+}
+
+/// A history store: both sides, behind which SQLite (or later PostgreSQL) lives.
+public typealias HistoryStore = HistoryReader & HistoryWriter

@@ -1,0 +1,117 @@
+import FPModel
+
+/// An account as the history knows it.
+public struct AccountRecord: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var manager: String
+    /// The first successful fetch: events observed then are the baseline, not changes.
+    public var firstCollectedAt: UnixSeconds?
+    public var lastSuccessAt: UnixSeconds?
+
+    public init(id: String, name: String, manager: String, firstCollectedAt: UnixSeconds?, lastSuccessAt: UnixSeconds?) {
+        self.id = id
+        self.name = name
+        self.manager = manager
+        self.firstCollectedAt = firstCollectedAt
+        self.lastSuccessAt = lastSuccessAt
+    }
+}
+
+/// A run as recorded.
+public struct RunRecord: Sendable, Hashable {
+    public var id: RunID
+    public var asOf: UnixSeconds
+    public var startedAt: UnixSeconds
+    public var finishedAt: UnixSeconds?
+    public var state: String
+    public var accountsTotal: Int
+    public var accountsOK: Int
+    public var accountsFailed: Int
+    public var toolVersion: String
+
+    public init(
+        id: RunID, asOf: UnixSeconds, startedAt: UnixSeconds, finishedAt: UnixSeconds?, state: String,
+        accountsTotal: Int, accountsOK: Int, accountsFailed: Int, toolVersion: String
+    ) {
+        self.id = id
+        self.asOf = asOf
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.state = state
+        self.accountsTotal = accountsTotal
+        self.accountsOK = accountsOK
+        self.accountsFailed = accountsFailed
+        self.toolVersion = toolVersion
+    }
+}
+
+/// One account's batch counts per status from one successful fetch.
+public struct AccountStatusCounts: Sendable, Hashable {
+    public var accountID: String
+    /// When the fetch these counts come from was observed.
+    public var observedAt: UnixSeconds
+    public var counts: [BatchStatus: Int]
+    public var progressSums: [BatchStatus: Int]
+
+    public init(accountID: String, observedAt: UnixSeconds, counts: [BatchStatus: Int], progressSums: [BatchStatus: Int]) {
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.counts = counts
+        self.progressSums = progressSums
+    }
+}
+
+/// One row of `batch_events`.
+public struct BatchEventRecord: Sendable, Hashable {
+    public var accountID: String
+    public var batchID: String
+    public var runID: RunID
+    public var observedAt: UnixSeconds
+    public var kind: BatchEventKind
+    public var status: BatchStatus
+    public var progress: Int
+
+    public init(
+        accountID: String, batchID: String, runID: RunID, observedAt: UnixSeconds, kind: BatchEventKind,
+        status: BatchStatus, progress: Int
+    ) {
+        self.accountID = accountID
+        self.batchID = batchID
+        self.runID = runID
+        self.observedAt = observedAt
+        self.kind = kind
+        self.status = status
+        self.progress = progress
+    }
+}
+
+/// One row of `account_fetches`.
+public struct FetchRecord: Sendable, Hashable {
+    public var runID: RunID
+    public var accountID: String
+    public var observedAt: UnixSeconds
+    public var outcome: FetchOutcome
+    public var httpStatus: Int?
+    public var attempts: Int
+    public var requests: Int
+    public var rateLimited: Int
+    public var latencyMillis: Int
+    public var error: String?
+
+    public init(
+        runID: RunID, accountID: String, observedAt: UnixSeconds, outcome: FetchOutcome, httpStatus: Int?,
+        attempts: Int, requests: Int, rateLimited: Int, latencyMillis: Int, error: String?
+    ) {
+        self.runID = runID
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.attempts = attempts
+        self.requests = requests
+        self.rateLimited = rateLimited
+        self.latencyMillis = latencyMillis
+        self.error = error
+    }
+}

@@ -1,0 +1,91 @@
+import FPModel
+import GRDB
+
+/// The queries that feed metrics: plain values out, SQL kept here beside the schema.
+extension SQLiteHistoryStore {
+    public func accounts() async throws -> [AccountRecord] {
+        try await read("cannot read accounts") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, name, manager, first_collected_at, last_success_at FROM accounts ORDER BY id
+                """).map {
+                AccountRecord(
+                    id: $0[0], name: $0[1], manager: $0[2], firstCollectedAt: $0[3], lastSuccessAt: $0[4])
+            }
+        }
+    }
+
+    public func runs(from start: UnixSeconds, to end: UnixSeconds) async throws -> [RunRecord] {
+        try await read("cannot read runs") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version
+                FROM runs WHERE as_of >= ? AND as_of < ? ORDER BY as_of
+                """, arguments: [start, end]).map {
+                RunRecord(
+                    id: $0[0], asOf: $0[1], startedAt: $0[2], finishedAt: $0[3], state: $0[4], accountsTotal: $0[5],
+                    accountsOK: $0[6], accountsFailed: $0[7], toolVersion: $0[8])
+            }
+        }
+    }
+
+    public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
+        try await read("cannot read status counts") { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                WITH latest AS (
+                    SELECT account_id, MAX(observed_at) AS observed_at FROM account_fetches
+                    WHERE outcome = 'ok' AND observed_at <= ? GROUP BY account_id
+                )
+                SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+                FROM latest l
+                JOIN account_fetches f ON f.account_id = l.account_id AND f.observed_at = l.observed_at
+                JOIN run_status_counts c ON c.run_id = f.run_id AND c.account_id = f.account_id
+                ORDER BY c.account_id
+                """, arguments: [time])
+            var result: [AccountStatusCounts] = []
+            while let row = try rows.next() {
+                let accountID: String = row[0]
+                if result.last?.accountID != accountID {
+                    result.append(AccountStatusCounts(accountID: accountID, observedAt: row[1], counts: [:], progressSums: [:]))
+                }
+                guard let status = BatchStatus(rawValue: row[2]) else { continue }
+                result[result.count - 1].counts[status] = row[3]
+                result[result.count - 1].progressSums[status] = row[4]
+            }
+            return result
+        }
+    }
+
+    public func events(from start: UnixSeconds, to end: UnixSeconds) async throws -> [BatchEventRecord] {
+        try await read("cannot read batch events") { db in
+            var result: [BatchEventRecord] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT account_id, batch_id, run_id, observed_at, kind, status, progress FROM batch_events
+                WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, id
+                """, arguments: [start, end])
+            while let row = try rows.next() {
+                guard let kind = BatchEventKind(rawValue: row[4]), let status = BatchStatus(rawValue: row[5]) else { continue }
+                result.append(BatchEventRecord(
+                    accountID: row[0], batchID: row[1], runID: row[2], observedAt: row[3], kind: kind, status: status,
+                    progress: row[6]))
+            }
+            return result
+        }
+    }
+
+    public func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord] {
+        try await read("cannot read account fetches") { db in
+            var result: [FetchRecord] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, rate_limited,
+                       latency_ms, error
+                FROM account_fetches WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, account_id
+                """, arguments: [start, end])
+            while let row = try rows.next() {
+                guard let outcome = FetchOutcome(rawValue: row[3]) else { continue }
+                result.append(FetchRecord(
+                    runID: row[0], accountID: row[1], observedAt: row[2], outcome: outcome, httpStatus: row[4],
+                    attempts: row[5], requests: row[6], rateLimited: row[7], latencyMillis: row[8], error: row[9]))
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import FPModel
+import GRDB
+
+extension SQLiteHistoryStore {
+    public func beginRun(_ start: RunStart) async throws -> RunID {
+        try await beginRun(start, force: false)
+    }
+
+    /// Opens the run at `start.asOf`; `force` takes the lease from a live run.
+    public func beginRun(_ start: RunStart, force: Bool) async throws -> RunID {
+        let stale = staleLeaseSeconds
+        let path = path
+        return try await write("cannot start a run") { db in
+            let live = try Row.fetchAll(
+                db, sql: "SELECT id, holder, heartbeat_at, started_at FROM runs WHERE status = 'running'")
+            for row in live {
+                let heartbeat: Int64 = row["heartbeat_at"] ?? row["started_at"]
+                let holder: String = row["holder"] ?? "unknown"
+                if !force && start.startedAt - heartbeat < stale {
+                    throw HistoryStoreError(
+                        "another run (\(holder), heartbeat \(start.startedAt - heartbeat) s ago) is collecting",
+                        path: path, holder: holder, isLeaseHeld: true)
+                }
+                try db.execute(
+                    sql: "UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?",
+                    arguments: [start.startedAt, row["id"] as Int64])
+            }
+            if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(as_of) FROM runs"), start.asOf < latest {
+                throw HistoryStoreError(
+                    "as_of \(start.asOf) is earlier than the latest run (\(latest)); history only moves forward",
+                    path: path)
+            }
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE as_of = ?", arguments: [start.asOf]) {
+                try db.execute(
+                    sql: """
+                        UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, holder = ?,
+                            heartbeat_at = ?, tool_version = ?, config_digest = ? WHERE id = ?
+                        """,
+                    arguments: [start.startedAt, start.holder, start.startedAt, start.toolVersion, start.configDigest, existing])
+                return existing
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (as_of, started_at, status, tool_version, config_digest, holder, heartbeat_at)
+                    VALUES (?, ?, 'running', ?, ?, ?, ?)
+                    """,
+                arguments: [start.asOf, start.startedAt, start.toolVersion, start.configDigest, start.holder, start.startedAt])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func heartbeat(run: RunID, at time: UnixSeconds) async throws {
+        try await write("cannot renew the run lease") { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [time, run])
+        }
+    }
+
+    public func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws {
+        try await write("cannot finish the run") { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = ?, finished_at = ?, accounts_total = ?, accounts_ok = ?,
+                        accounts_failed = ?, requests = ?, retries = ?, rate_limited = ?, events_written = ?,
+                        anomalies = ?, heartbeat_at = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    state.rawValue, finishedAt, totals.accountsTotal, totals.accountsOK, totals.accountsFailed,
+                    totals.requests, totals.retries, totals.rateLimited, totals.eventsWritten, totals.anomalies, run,
+                ])
+        }
+    }
+}

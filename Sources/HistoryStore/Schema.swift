@@ -1,0 +1,114 @@
+import GRDB
+
+/// The history's schema, as ordered forward-only migrations; each runs in its own transaction.
+///
+/// Times are whole seconds since the epoch (UTC); statuses and outcomes are their API names.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-history", migrate: v1)
+        migrator.registerMigration("v2-accounts-and-lease", migrate: v2)
+        return migrator
+    }
+
+    /// SPEC section 3: runs, fetches, current batches, changes, and per-run counts.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                as_of INTEGER NOT NULL UNIQUE,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'aborted')),
+                accounts_total INTEGER NOT NULL DEFAULT 0,
+                accounts_ok INTEGER NOT NULL DEFAULT 0,
+                accounts_failed INTEGER NOT NULL DEFAULT 0,
+                requests INTEGER NOT NULL DEFAULT 0,
+                retries INTEGER NOT NULL DEFAULT 0,
+                rate_limited INTEGER NOT NULL DEFAULT 0,
+                events_written INTEGER NOT NULL DEFAULT 0,
+                anomalies INTEGER NOT NULL DEFAULT 0,
+                tool_version TEXT NOT NULL,
+                config_digest TEXT NOT NULL
+            );
+
+            CREATE TABLE account_fetches (
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                account_id TEXT NOT NULL,
+                observed_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                http_status INTEGER,
+                attempts INTEGER NOT NULL,
+                requests INTEGER NOT NULL,
+                rate_limited INTEGER NOT NULL DEFAULT 0,
+                latency_ms INTEGER NOT NULL,
+                error TEXT,
+                batches INTEGER NOT NULL DEFAULT 0,
+                anomalies INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (run_id, account_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX account_fetches_by_account ON account_fetches(account_id, outcome, observed_at);
+            CREATE INDEX account_fetches_by_time ON account_fetches(observed_at);
+
+            CREATE TABLE batches (
+                account_id TEXT NOT NULL,
+                batch_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                progress INTEGER NOT NULL,
+                present INTEGER NOT NULL DEFAULT 1,
+                first_seen_at INTEGER NOT NULL,
+                status_since INTEGER NOT NULL,
+                last_progress_change_at INTEGER NOT NULL,
+                terminal_at INTEGER,
+                last_seen_run INTEGER NOT NULL,
+                PRIMARY KEY (account_id, batch_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE batch_events (
+                id INTEGER PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                batch_id TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                observed_at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                status TEXT NOT NULL,
+                progress INTEGER NOT NULL
+            );
+            CREATE INDEX batch_events_by_time ON batch_events(observed_at);
+            CREATE INDEX batch_events_by_batch ON batch_events(account_id, batch_id, observed_at);
+
+            CREATE TABLE run_status_counts (
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                account_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                observed_at INTEGER NOT NULL,
+                batch_count INTEGER NOT NULL,
+                progress_sum INTEGER NOT NULL,
+                PRIMARY KEY (run_id, account_id, status)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Account names and health (`last_success_at`), and the run lease (holder and heartbeat).
+    ///
+    /// Backfills accounts from the fetches a version-1 database already holds.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                manager TEXT NOT NULL DEFAULT '',
+                first_collected_at INTEGER,
+                last_success_at INTEGER
+            ) WITHOUT ROWID;
+            INSERT INTO accounts (id, name, manager, first_collected_at, last_success_at)
+                SELECT account_id, account_id, '',
+                       MIN(CASE WHEN outcome = 'ok' THEN observed_at END),
+                       MAX(CASE WHEN outcome = 'ok' THEN observed_at END)
+                FROM account_fetches GROUP BY account_id;
+
+            ALTER TABLE runs ADD COLUMN holder TEXT;
+            ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+            """)
+    }
+}

@@ -1,0 +1,79 @@
+import FPModel
+import Foundation
+
+/// One cell of a report table, typed so every format renders it the same way.
+public enum Cell: Sendable, Hashable {
+    case text(String)
+    case integer(Int)
+    /// A fraction such as a rate (0.125 = 12.5 %); rendered with up to 4 decimals in CSV.
+    case fraction(Double)
+    case timestamp(UnixSeconds)
+    /// No value: an undefined rate, a night with no data.
+    case empty
+}
+
+/// A tidy table: a header row and rows of typed cells.
+public struct Table: Sendable {
+    public var name: String
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public init(name: String, columns: [String], rows: [[Cell]] = []) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// RFC 4180 CSV: CRLF line ends, UTF-8, quotes only where needed, `.` decimals, ISO 8601 times
+/// with their offset, and text that a spreadsheet would run as a formula neutralised.
+public struct CSVWriter: Sendable {
+    public var timeZone: TimeZone
+    /// Prefix a UTF-8 byte-order mark, for Excel versions that otherwise guess the encoding wrong.
+    public var byteOrderMark: Bool
+
+    public init(timeZone: TimeZone, byteOrderMark: Bool = false) {
+        self.timeZone = timeZone
+        self.byteOrderMark = byteOrderMark
+    }
+
+    public func render(_ table: Table) -> String {
+        var out = byteOrderMark ? "\u{FEFF}" : ""
+        out += table.columns.map(Self.quote).joined(separator: ",") + "\r\n"
+        for row in table.rows {
+            out += row.map(render).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    func render(_ cell: Cell) -> String {
+        switch cell {
+        case .text(let text): Self.quote(Self.neutralise(text))
+        case .integer(let value): String(value)
+        case .fraction(let value): Self.decimal(value)
+        case .timestamp(let seconds): ISO8601.format(Date(unixSeconds: seconds), in: timeZone)
+        case .empty: ""
+        }
+    }
+
+    /// Text that starts with `= + - @`, a tab or a carriage return gets a leading `'`, so that no
+    /// spreadsheet evaluates an account name such as `=HYPERLINK(…)` as a formula.
+    public static func neutralise(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
+    }
+
+    static func quote(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Up to four decimals, `.` separator, no exponent, no trailing zeros: 0.125, 1, 0.0833.
+    static func decimal(_ value: Double) -> String {
+        guard value.isFinite else { return "" }
+        var text = String(format: "%.4f", locale: Locale(identifier: "en_US_POSIX"), value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import FPConfig
+import Foundation
+import Logging
+
+/// Options every subcommand shares: logging.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .notice
+
+    /// Starts swift-log writing to standard error, once per process, and returns the tool's logger.
+    func bootstrap() -> Logger {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "fpreport")
+        logger.logLevel = level
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--config FILE`, loaded and validated.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (see config/fpreport.example.yaml).")
+    var config: String
+
+    func load() throws -> FPConfiguration {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            throw Failure.config(error)
+        }
+    }
+}

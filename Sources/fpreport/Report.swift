@@ -1,0 +1,37 @@
+import ArgumentParser
+import FPReportJobs
+import Foundation
+import Reports
+
+extension FPReport {
+    /// `fpreport report`: publishes one night's report from the history.
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the report of one night from the history.")
+
+        @OptionGroup var config: ConfigOption
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "The night to report (YYYY-MM-DD in the report time zone); defaults to the day of the latest run.")
+        var asOf: String?
+
+        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).")
+        var formats = "csv"
+
+        @Flag(help: "Start CSV files with a UTF-8 byte-order mark (for older Excel).")
+        var csvBom = false
+
+        func validate() throws { _ = try FormatList.parse(formats) }
+
+        func run() async throws {
+            _ = logging.bootstrap()
+            let configuration = try config.load()
+            try await runMapped {
+                let builder = ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom)
+                let published = try await ReportJob(config: configuration, builder: builder).run(date: asOf)
+                for file in published.files {
+                    print(published.folder.appendingPathComponent(file).path)
+                }
+            }
+        }
+    }
+}

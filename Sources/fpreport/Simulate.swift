@@ -1,0 +1,47 @@
+import APISimulator
+import ArgumentParser
+import Foundation
+
+extension FPReport {
+    /// `fpreport simulate`: serves the simulated API for manual use.
+    struct Simulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the simulated FirstPromoter API on loopback.",
+            discussion: """
+                GET /api/v2/company/batch_processes/progress answers as the real API. The virtual clock: \
+                GET /_simulator/clock, POST /_simulator/clock?advance=SECONDS or ?set=ISO8601. \
+                Counters: GET /_simulator/stats.
+                """)
+
+        @Option(help: "Address to listen on (loopback only).") var host = "127.0.0.1"
+        @Option(help: "Port to listen on (0 picks a free one).") var port = 8787
+        @Option(help: "Simulated accounts, acc-0001 … acc-NNNN.") var accounts = 50
+        @Option(help: "Seed of the simulated world.") var seed: UInt64 = 1
+        @Option(help: "Environment variable holding the accepted API key (test-key when unset).")
+        var apiKeyEnv = "FIRSTPROMOTER_API_KEY"
+        @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            guard ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") else {
+                throw ValidationError("--host must be a loopback address; the simulator is not meant to be reachable from a network")
+            }
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+            guard (1...100_000).contains(accounts) else { throw ValidationError("--accounts must be from 1 to 100000") }
+        }
+
+        func run() async throws {
+            let logger = logging.bootstrap()
+            var key = ProcessInfo.processInfo.environment[apiKeyEnv] ?? ""
+            if key.isEmpty {
+                key = "test-key"
+                FileHandle.standardError.write(Data("fpreport: \(apiKeyEnv) is not set; accepting the key \"test-key\"\n".utf8))
+            }
+            let server = try await SimulatorServer.start(
+                configuration: SimulatorConfiguration(accounts: accounts, seed: seed, apiKey: key),
+                host: host, port: port, logger: logger)
+            // Written unbuffered so a script reading the first line gets it at once.
+            FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))
+            try await server.waitUntilStopped()
+        }
+    }
+}
