@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Already under Hummingbird; named so the simulator can build the `Account-ID` header name.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Already under Hummingbird; lets the simulator shut down gracefully instead of by cancellation.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Domain types shared by every layer: statuses, outcomes, accounts. No dependencies.
@@ -78,6 +80,7 @@ let package = Package(
                 "FPModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,23 +105,39 @@ let package = Package(
             ]
         ),
 
+        // Helpers only the tests use: temporary folders and a scripted HTTP server.
+        .target(
+            name: "FPTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/FPTestSupport"
+        ),
+
         .testTarget(name: "FPModelTests", dependencies: ["FPModel"]),
         .testTarget(
             name: "FirstPromoterAPITests",
-            dependencies: ["FirstPromoterAPI", "APISimulator", "FPModel"]
+            dependencies: ["FirstPromoterAPI", "APISimulator", "FPModel", "FPTestSupport"]
         ),
-        .testTarget(name: "FPConfigTests", dependencies: ["FPConfig", "FPModel"]),
-        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "FPModel"]),
-        .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel"]),
+        .testTarget(name: "FPConfigTests", dependencies: ["FPConfig", "FPModel", "FPTestSupport"]),
+        .testTarget(
+            name: "HistoryStoreTests",
+            dependencies: ["HistoryStore", "FPModel", "FPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel"]
+            dependencies: ["Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]
         ),
         .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "FPModel"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "BatchMetrics", "FPModel"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "BatchMetrics", "HistoryStore", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "FPReportJobsTests",
-            dependencies: ["FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel"]
+            dependencies: ["FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

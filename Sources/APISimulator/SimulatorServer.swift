@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The simulated FirstPromoter API as a real HTTP server on loopback.
 ///
@@ -19,10 +20,11 @@ public final class SimulatorServer: Sendable {
     public let baseURL: URL
     public let port: Int
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
     private init(
         configuration: SimulatorConfiguration, world: SimulatedWorld, state: SimulatorState, host: String, port: Int,
-        task: Task<Void, any Error>
+        task: Task<Void, any Error>, group: ServiceGroup
     ) {
         self.configuration = configuration
         self.world = world
@@ -31,6 +33,7 @@ public final class SimulatorServer: Sendable {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         self.baseURL = URL(string: "http://\(hostPart):\(port)/api/v2/company")!
         self.task = task
+        self.group = group
     }
 
     /// Starts serving on `host:port` (port 0 picks a free one) and returns once it accepts connections.
@@ -55,9 +58,10 @@ public final class SimulatorServer: Sendable {
             },
             logger: serverLogger
         )
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: serverLogger))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 portContinuation.finish()
             } catch {
                 portContinuation.yield(.failure(error))
@@ -68,14 +72,15 @@ public final class SimulatorServer: Sendable {
         for await result in portStream {
             let boundPort = try result.get()
             return SimulatorServer(
-                configuration: configuration, world: world, state: state, host: host, port: boundPort, task: task)
+                configuration: configuration, world: world, state: state, host: host, port: boundPort, task: task,
+                group: group)
         }
         throw SimulatorError.didNotStart(host: host, port: port)
     }
 
-    /// Stops accepting requests and waits for the server to shut down.
+    /// Stops accepting requests, lets those in flight finish, and waits for the server to shut down.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 
@@ -84,7 +89,7 @@ public final class SimulatorServer: Sendable {
         try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {
-            task.cancel()
+            Task { await self.group.triggerGracefulShutdown() }
         }
     }
 

@@ -1,0 +1,140 @@
+import FPModel
+import GRDB
+import Testing
+
+@testable import HistoryStore
+
+/// History as changes: what one account's result writes, and what it must not write twice.
+@Suite struct RecordTests {
+    let account = Account(id: "acc-1", name: "One", manager: "Ana")
+
+    func start(_ asOf: Int64) -> RunStart {
+        RunStart(asOf: asOf, startedAt: asOf, toolVersion: "test", configDigest: "d", holder: "test:1")
+    }
+
+    func ok(_ batches: [(String, BatchStatus, Int)]) -> AccountFetchResult {
+        AccountFetchResult(
+            account: account, outcome: .ok, httpStatus: 200, requests: 5,
+            observations: batches.map { BatchObservation(batchID: $0.0, status: $0.1, progress: $0.2) })
+    }
+
+    /// Runs one collection of `result` at `asOf` and returns what it wrote.
+    @discardableResult
+    func collect(_ store: SQLiteHistoryStore, at asOf: Int64, _ result: AccountFetchResult) async throws -> AccountWriteSummary {
+        let run = try await store.beginRun(start(asOf))
+        let summary = try await store.record(result, run: run)
+        try await store.finishRun(run, state: .finished, totals: RunTotals(), finishedAt: asOf + 10)
+        return summary
+    }
+
+    func events(_ store: SQLiteHistoryStore) async throws -> [BatchEventRecord] {
+        try await store.events(from: 0, to: .max)
+    }
+
+    func count(_ store: SQLiteHistoryStore, _ table: String) async throws -> Int {
+        try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
+    }
+
+    @Test func firstRunWritesFirstSeenEventsAndFiveCounts() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        let written = try await collect(store, at: 1000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
+        #expect(written == AccountWriteSummary(eventsWritten: 3, batchesCompared: 3))
+        #expect(try await events(store).map(\.kind) == [.firstSeen, .firstSeen, .firstSeen])
+        #expect(try await count(store, "run_status_counts") == 5)
+        let counts = try #require(try await store.statusCounts(atOrBefore: 1000).first)
+        #expect(counts.counts == [.pending: 1, .inProgress: 1, .completed: 1, .failed: 0, .stopped: 0])
+        #expect(counts.progressSums[.inProgress] == 40)
+    }
+
+    @Test func unchangedBatchesAddNoEventAndChangesAddOneEach() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 1000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
+        let unchanged = try await collect(store, at: 2000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
+        #expect(unchanged.eventsWritten == 0)
+        let changed = try await collect(store, at: 3000, ok([("1", .inProgress, 10), ("2", .inProgress, 70), ("3", .completed, 100)]))
+        #expect(changed.eventsWritten == 2)
+        let later = try await events(store).filter { $0.observedAt == 3000 }
+        #expect(later.map(\.kind) == [.status, .progress])
+        #expect(later.map(\.status) == [.inProgress, .inProgress])
+        #expect(later.map(\.progress) == [10, 70])
+    }
+
+    @Test func disappearingAndReappearingBatchesAreEvents() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 1000, ok([("1", .completed, 100), ("2", .failed, 30)]))
+        try await collect(store, at: 2000, ok([("1", .completed, 100)]))
+        try await collect(store, at: 3000, ok([("1", .completed, 100)]))
+        try await collect(store, at: 4000, ok([("1", .completed, 100), ("2", .failed, 30)]))
+        let kinds = try await events(store).filter { $0.batchID == "2" }.map { "\($0.observedAt):\($0.kind.rawValue)" }
+        #expect(kinds == ["1000:first_seen", "2000:disappeared", "4000:reappeared"])
+    }
+
+    @Test func batchStateTracksStatusTimes() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 1000, ok([("7", .pending, 0)]))
+        try await collect(store, at: 2000, ok([("7", .inProgress, 20)]))
+        try await collect(store, at: 3000, ok([("7", .inProgress, 20)]))
+        try await collect(store, at: 4000, ok([("7", .failed, 20)]))
+        let row = try #require(try await store.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM batches WHERE batch_id = '7'")
+        })
+        #expect(row["status"] as String == "failed")
+        #expect(row["first_seen_at"] as Int64 == 1000)
+        #expect(row["status_since"] as Int64 == 4000)
+        #expect(row["last_progress_change_at"] as Int64 == 4000)
+        #expect(row["terminal_at"] as Int64? == 4000)
+        #expect(row["last_seen_run"] as Int64 == 4)
+    }
+
+    @Test func failedAccountChangesNoBatchStateButSaysWhy() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 1000, ok([("1", .inProgress, 10)]))
+        let failed = AccountFetchResult(
+            account: account, outcome: .forbidden, httpStatus: 403, requests: 1, error: "forbidden: Invalid user type")
+        let written = try await collect(store, at: 2000, failed)
+        #expect(written.eventsWritten == 0)
+        #expect(try await count(store, "batch_events") == 1)
+        #expect(try await count(store, "run_status_counts") == 5)
+        let fetch = try #require(try await store.fetches(from: 2000, to: 2001).first)
+        #expect(fetch.outcome == .forbidden)
+        #expect(fetch.httpStatus == 403)
+        #expect(fetch.error == "forbidden: Invalid user type")
+        // The counts at 2000 are still those of the last successful fetch.
+        #expect(try await store.statusCounts(atOrBefore: 2000).first?.observedAt == 1000)
+        let record = try #require(try await store.accounts().first)
+        #expect(record.lastSuccessAt == 1000)
+        #expect(record.firstCollectedAt == 1000)
+    }
+
+    @Test func rerunningTheSameAsOfAddsNothingTwice() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        let batches = ok([("1", .pending, 0), ("2", .completed, 100)])
+        try await collect(store, at: 1000, batches)
+        try await collect(store, at: 1000, batches)
+        #expect(try await count(store, "runs") == 1)
+        #expect(try await count(store, "batch_events") == 2)
+        #expect(try await count(store, "run_status_counts") == 5)
+        #expect(try await count(store, "account_fetches") == 1)
+    }
+
+    @Test func historyOnlyMovesForward() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 2000, ok([]))
+        await #expect(throws: HistoryStoreError.self) { try await store.beginRun(start(1000)) }
+    }
+
+    @Test func aLiveRunHoldsTheLeaseAndAStaleOneIsTakenOver() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        _ = try await store.beginRun(RunStart(asOf: 1000, startedAt: 1000, toolVersion: "t", configDigest: "d", holder: "host:42"))
+        let error = await #expect(throws: HistoryStoreError.self) {
+            try await store.beginRun(RunStart(asOf: 1100, startedAt: 1100, toolVersion: "t", configDigest: "d", holder: "host:43"))
+        }
+        #expect(error?.isLeaseHeld == true)
+        #expect(error?.holder == "host:42")
+        // Five minutes without a heartbeat: the lease is stale and the next run takes over.
+        let run = try await store.beginRun(RunStart(asOf: 1400, startedAt: 1400, toolVersion: "t", configDigest: "d", holder: "host:44"))
+        let states = try await store.runs(from: 0, to: .max).map(\.state)
+        #expect(states == ["aborted", "running"])
+        #expect(run == 2)
+    }
+}
