@@ -33,3 +33,8 @@ public enum ISO8601 {
         return text
     }
 }
+
+extension TimeZone {
+    /// The IANA name reports show; Foundation on Linux calls UTC "GMT", which users did not write.
+    public var reportName: String { identifier == "GMT" ? "UTC" : identifier }
+}

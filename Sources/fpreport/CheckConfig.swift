@@ -1,4 +1,5 @@
 import ArgumentParser
+import FPModel
 import FPReportJobs
 import Foundation
 
@@ -16,7 +17,7 @@ extension FPReport {
             let configuration = try config.load()
             try await runMapped {
                 _ = try KeyResolver.provider(for: configuration)
-                print("\(config.config): ok: \(configuration.accounts.count) accounts, database \(configuration.database), reports \(configuration.reports.directory) (\(configuration.reports.timezone.identifier))")
+                print("\(config.config): ok: \(configuration.accounts.count) accounts, database \(configuration.database), reports \(configuration.reports.directory) (\(configuration.reports.timezone.reportName))")
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FPModel
 import FPReportJobs
 import Foundation
 import Reports
@@ -38,7 +39,7 @@ extension FPReport {
                 progress.finish()
                 print("Simulated \(days) days × \(job.runsPerDay) runs over \(accounts) accounts into \(database).")
                 print("Last run: \(outcome.lastCollection.summaryLine)")
-                print("Report for \(outcome.published.window.date) (\(outcome.published.window.timeZone.identifier)):")
+                print("Report for \(outcome.published.window.date) (\(outcome.published.window.timeZone.reportName)):")
                 for file in outcome.published.files {
                     print("  " + outcome.published.folder.appendingPathComponent(file).path)
                 }

@@ -1,0 +1,41 @@
+import FPModel
+import Foundation
+import Testing
+
+@Suite struct FPModelTests {
+    @Test func lifecycleOrder() {
+        #expect(BatchStatus.pending < .inProgress)
+        #expect(BatchStatus.inProgress < .completed)
+        #expect(BatchStatus.allCases.sorted() == [.pending, .inProgress, .completed, .failed, .stopped])
+        #expect(BatchStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .stopped])
+    }
+
+    @Test func apiKeysNeverPrint() {
+        let key = APIKey("  sk_live_very_secret\n")!
+        #expect("\(key)" == "APIKey(redacted)")
+        #expect(String(reflecting: key) == "APIKey(redacted)")
+        var dumped = ""
+        dump(key, to: &dumped)
+        #expect(!dumped.contains("sk_live"))
+        #expect(key.withAuthorizationHeader { $0 } == "Bearer sk_live_very_secret")
+        #expect(APIKey("   ") == nil)
+    }
+
+    @Test func excerptsEscapeWhatCannotBeShown() {
+        #expect(Excerpt.make("plain {\"a\":1}") == "plain {\"a\":1}")
+        #expect(Excerpt.make("a\u{1B}[31mb\n") == "a\\x1B[31mb\\n")
+        #expect(Excerpt.make("é") == "\\xC3\\xA9")
+        #expect(Excerpt.make(String(repeating: "x", count: 100), limit: 10) == "xxxxxxxxxx…(100 bytes)")
+    }
+
+    @Test func iso8601WithOffsets() throws {
+        let instant = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01T00:00:00Z
+        #expect(ISO8601.format(instant, in: TimeZone(identifier: "Europe/Berlin")!) == "2026-11-01T01:00:00+01:00")
+        #expect(ISO8601.format(instant, in: TimeZone(identifier: "America/New_York")!) == "2026-10-31T20:00:00-04:00")
+        #expect(ISO8601.format(instant, in: .gmt) == "2026-11-01T00:00:00Z")
+        #expect(ISO8601.parse("2026-11-01T01:00:00+01:00") == instant)
+        #expect(ISO8601.parse("2026-11-01T00:00:00.000Z") == instant)
+        #expect(ISO8601.parse("yesterday") == nil)
+        #expect(TimeZone(identifier: "UTC")!.reportName == "UTC")
+    }
+}
