@@ -1,0 +1,122 @@
+import APISimulator
+import FPModel
+import FPTestSupport
+import Foundation
+import Testing
+
+/// The real `fpreport` executable against the real simulator on loopback.
+@Suite(.serialized) struct CommandLineTests {
+    static let secret = "sk_live_CLI_SECRET_7f3a9c"
+
+    /// A simulator with one forbidden account, and a config naming it plus four good ones.
+    func setUp(_ folder: TemporaryDirectory, extra: String = "") async throws -> (SimulatorServer, String) {
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: 5, seed: 2, apiKey: Self.secret, forbiddenAccounts: ["acc-0005"]))
+        await server.state.set(to: server.configuration.start.addingTimeInterval(4 * 86_400))
+        _ = try folder.write("id,name,manager\nacc-0004,\"=HYPERLINK(\"\"http://x\"\")\",Ben\nacc-0005,Forbidden Co,Ben\n", to: "accounts.csv")
+        let config = try folder.write("""
+            api:
+              base_url: \(server.baseURL.absoluteString)
+              concurrency: 4
+            database: data/history.sqlite
+            reports:
+              directory: out
+              timezone: Europe/Berlin
+            accounts:
+              - {id: acc-0001, name: "Acme <script>alert(1)</script>", manager: Ana}
+              - {id: acc-0002, name: Bright, manager: Ana}
+              - {id: acc-0003, name: Cobalt, manager: Ben}
+            accounts_file: accounts.csv
+            \(extra)
+            """, to: "fpreport.yaml")
+        return (server, config)
+    }
+
+    @Test func collectExitCodesSummaryAndJSON() async throws {
+        guard CommandRunner.executable() != nil else {
+            Issue.record("build the fpreport executable first (swift build)")
+            return
+        }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder)
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret]
+
+        // One forbidden account, none allowed to fail: exit 1, the account named on stderr.
+        let strict = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T03:00:00Z", "--log-level", "trace"], environment: env)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("account acc-0005: forbidden"))
+        #expect(strict.stderr.contains("5 accounts: 4 ok, 1 forbidden"))
+
+        // Allowed to fail one: exit 0, and --json on stdout.
+        let lenient = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T09:00:00Z", "--max-failed", "1", "--json"], environment: env)
+        #expect(lenient.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(lenient.stdout.utf8)) as? [String: Any]
+        #expect(json?["ok"] as? Int == 4)
+        #expect(json?["failed"] as? Int == 1)
+        #expect(json?["requests"] as? Int == 21)
+        #expect((json?["outcomes"] as? [String: Int]) == ["ok": 4, "forbidden": 1])
+
+        // The report prints its paths.
+        let report = try await CommandRunner.run(["report", "--config", config, "--as-of", "2026-11-05"], environment: env)
+        #expect(report.status == 0)
+        #expect(report.stdout.contains(folder.path("out/2026-11-05/csv/accounts.csv")))
+        let csv = try String(contentsOfFile: folder.path("out/2026-11-05/csv/accounts.csv"), encoding: .utf8)
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+
+        // The key never appears in what fpreport printed or stored, even at trace level.
+        var stored = Data()
+        for name in ["data/history.sqlite", "data/history.sqlite-wal"] {
+            stored.append((try? Data(contentsOf: folder.url.appendingPathComponent(name))) ?? Data())
+        }
+        #expect(!stored.isEmpty)
+        for text in [strict.stdout, strict.stderr, lenient.stdout, lenient.stderr, report.stdout, report.stderr, csv] {
+            #expect(!text.contains(Self.secret))
+        }
+        #expect(stored.range(of: Data(Self.secret.utf8)) == nil)
+        await server.stop()
+    }
+
+    @Test func configurationErrorsExit64AndMissingKeyIsNamed() async throws {
+        guard CommandRunner.executable() != nil else {
+            Issue.record("build the fpreport executable first (swift build)")
+            return
+        }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder)
+        let noKey = try await CommandRunner.run(["collect", "--config", config])
+        #expect(noKey.status == 64)
+        #expect(noKey.stderr.contains("api.api_key_env: the environment variable FIRSTPROMOTER_API_KEY is not set"))
+
+        let typo = try folder.write("acounts: []\n", to: "typo.yaml")
+        let bad = try await CommandRunner.run(["check-config", "--config", typo])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("typo.yaml:1: acounts: unknown key"))
+
+        let usage = try await CommandRunner.run(["collect", "--config", config, "--as-of", "last tuesday"])
+        #expect(usage.status == 64)
+
+        let good = try await CommandRunner.run(["check-config", "--config", config], environment: ["FIRSTPROMOTER_API_KEY": "x"])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("ok: 5 accounts"))
+        await server.stop()
+    }
+
+    @Test func everyAccountFailingExits2() async throws {
+        guard CommandRunner.executable() != nil else {
+            Issue.record("build the fpreport executable first (swift build)")
+            return
+        }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder)
+        let result = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T03:00:00Z"], environment: ["FIRSTPROMOTER_API_KEY": "wrong"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("5 unauthorized"))
+        await server.stop()
+    }
+}
