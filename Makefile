@@ -14,7 +14,7 @@ build: deps
 
 # Simulates 14 nights over 40 accounts on the embedded simulator and writes the report.
 demo: build
-	$(BIN) demo --accounts 40 --days 14 --out Reports --formats $(or $(FORMATS),csv)
+	$(BIN) demo --accounts 40 --days 14 --out Reports --formats $(or $(FORMATS),csv,xlsx,html)
 
 test: deps
 	$(SWIFT) test

@@ -106,7 +106,7 @@ public struct SimulatedWorld: Sendable {
             arrivalsPerDay: arrivals,
             failureChance: troubled ? 0.15 + 0.25 * rng.unit() : 0.01 + 0.06 * rng.unit(),
             stopChance: 0.01 + 0.05 * rng.unit(),
-            stuckChance: 0.02 + 0.03 * rng.unit(),
+            stuckChance: 0.005 + 0.01 * rng.unit(),
             firstBatchID: 1000 + Int(rng.next() % 90_000) * 10
         )
     }

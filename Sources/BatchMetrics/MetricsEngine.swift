@@ -3,21 +3,76 @@ import HistoryStore
 
 /// Computes report figures from a ``HistoryReader``: queries in the store, arithmetic here.
 public struct MetricsEngine: Sendable {
+    /// When a batch counts as stuck or old, and how much volume a ranking needs.
+    public struct Thresholds: Sendable, Hashable {
+        public var stuckAfterSeconds: Int64
+        public var pendingAfterSeconds: Int64
+        public var minFinishedForRanking: Int
+
+        public init(stuckAfterSeconds: Int64 = 86_400, pendingAfterSeconds: Int64 = 86_400, minFinishedForRanking: Int = 5) {
+            self.stuckAfterSeconds = stuckAfterSeconds
+            self.pendingAfterSeconds = pendingAfterSeconds
+            self.minFinishedForRanking = minFinishedForRanking
+        }
+    }
+
     public let history: any HistoryReader
+    public let thresholds: Thresholds
 
-    public init(history: any HistoryReader) { self.history = history }
+    public init(history: any HistoryReader, thresholds: Thresholds = Thresholds()) {
+        self.history = history
+        self.thresholds = thresholds
+    }
 
-    /// The figures of `window`, per account and per status.
+    /// Every figure of `window`, per account and for the fleet, including batch detail.
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
+        var night = try await summary(window)
+        let end = window.end - 1
+        let states = try await history.batchStates(at: end)
+        night.batches = states
+        night.flagged = Self.flag(states, at: end, thresholds: thresholds)
+        var stuck: [String: Int] = [:]
+        var old: [String: Int] = [:]
+        for flag in night.flagged {
+            switch flag.reason {
+            case .stuck: stuck[flag.accountID, default: 0] += 1
+            case .oldPending: old[flag.accountID, default: 0] += 1
+            }
+        }
+        for index in night.accounts.indices {
+            night.accounts[index].stuck = stuck[night.accounts[index].accountID] ?? 0
+            night.accounts[index].oldPending = old[night.accounts[index].accountID] ?? 0
+        }
+        // Polling resolution: the median gap between the runs of the last week.
+        let recent = try await history.runs(from: window.start - 7 * 86_400, to: window.end)
+        let gaps = zip(recent.dropFirst(), recent).map { $0.asOf - $1.asOf }.sorted()
+        night.pollingResolutionSeconds = Quantile.nearestRank(gaps, 0.5)
+        return night
+    }
+
+    /// The window's figures without batch detail: what daily series and comparisons need.
+    public func summary(_ window: ReportWindow) async throws -> NightMetrics {
         let accounts = try await history.accounts()
         let counts = try await history.statusCounts(atOrBefore: window.end - 1)
         let events = try await history.events(from: window.start, to: window.end)
         let fetches = try await history.fetches(from: window.start, to: window.end)
         let runs = try await history.runs(from: window.start, to: window.end)
-        let dataAsOf = try await history.runs(from: .min, to: window.end).last.map { $0.finishedAt ?? $0.asOf }
-        return Self.night(
+        let last = try await history.lastRun(before: window.end)
+        var night = Self.night(
             window: window, accounts: accounts, counts: counts, events: events, fetches: fetches, runs: runs,
-            dataAsOf: dataAsOf)
+            dataAsOf: last.map { $0.finishedAt ?? $0.asOf })
+        night.lastRunID = last?.id
+        let gains = try await history.progressGains(from: window.start, to: window.end)
+        let durations = try await history.terminalDurations(from: window.start, to: window.end)
+        var perAccount: [String: [Int64]] = [:]
+        for duration in durations { perAccount[duration.accountID, default: []].append(duration.seconds) }
+        for index in night.accounts.indices {
+            let id = night.accounts[index].accountID
+            night.accounts[index].progressGain = gains[id] ?? 0
+            night.accounts[index].timeToTerminal = DurationSummary(perAccount[id] ?? [])
+        }
+        night.timeToTerminal = DurationSummary(durations.map(\.seconds))
+        return night
     }
 
     /// The pure part: figures from already-read history.
@@ -39,7 +94,8 @@ public struct MetricsEngine: Sendable {
                 accountID: account.id, name: account.name, manager: account.manager,
                 countsAtEnd: countsByAccount[account.id].map(\.counts),
                 countsObservedAt: countsByAccount[account.id]?.observedAt,
-                entered: entered[account.id] ?? [:], fetchOutcomes: outcomes[account.id] ?? [:])
+                entered: entered[account.id] ?? [:], fetchOutcomes: outcomes[account.id] ?? [:],
+                windowHours: window.hours)
         }
         let statuses = BatchStatus.allCases.map { status in
             StatusNight(
@@ -47,7 +103,9 @@ public struct MetricsEngine: Sendable {
                 atEnd: nights.reduce(0) { $0 + ($1.countsAtEnd?[status] ?? 0) },
                 entered: nights.reduce(0) { $0 + ($1.entered[status] ?? 0) })
         }
-        return NightMetrics(window: window, accounts: nights, statuses: statuses, runs: runs, dataAsOf: dataAsOf)
+        var night = NightMetrics(window: window, accounts: nights, statuses: statuses, runs: runs, dataAsOf: dataAsOf)
+        night.collection = collectionHealth(fetches, configured: accounts.count, runs: runs.count)
+        return night
     }
 
     /// Whether an event is a batch entering its status.
@@ -61,5 +119,62 @@ public struct MetricsEngine: Sendable {
         case .firstSeen: baseline.map { event.observedAt > $0 } ?? false
         case .progress, .disappeared, .reappeared: false
         }
+    }
+
+    /// Stuck in-progress and old pending batches at `time`.
+    static func flag(_ states: [BatchStateRecord], at time: UnixSeconds, thresholds: Thresholds) -> [FlaggedBatch] {
+        states.compactMap { state in
+            switch state.status {
+            case .inProgress where time - state.lastChangeAt >= thresholds.stuckAfterSeconds:
+                FlaggedBatch(
+                    reason: .stuck, accountID: state.accountID, batchID: state.batchID, status: state.status,
+                    progress: state.progress, since: state.lastChangeAt)
+            case .pending where time - state.firstSeenAt >= thresholds.pendingAfterSeconds:
+                FlaggedBatch(
+                    reason: .oldPending, accountID: state.accountID, batchID: state.batchID, status: state.status,
+                    progress: state.progress, since: state.firstSeenAt)
+            default:
+                nil
+            }
+        }
+    }
+
+    static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {
+        var health = CollectionHealth()
+        health.accountsConfigured = configured
+        health.runs = runs
+        var lastFailure: [String: FetchRecord] = [:]
+        var okAccounts: Set<String> = []
+        var attempted: Set<String> = []
+        var latencies: [Int] = []
+        for fetch in fetches {
+            attempted.insert(fetch.accountID)
+            health.fetches += 1
+            health.fetchOutcomes[fetch.outcome, default: 0] += 1
+            if let status = fetch.httpStatus { health.httpStatuses[status, default: 0] += 1 }
+            health.requests += fetch.requests
+            health.retries += fetch.retries
+            health.rateLimited += fetch.rateLimited
+            if fetch.requests > 0 { latencies.append(fetch.latencyMillis) }
+            if fetch.outcome == .ok { okAccounts.insert(fetch.accountID) } else { lastFailure[fetch.accountID] = fetch }
+        }
+        latencies.sort()
+        health.latencyP50Millis = Quantile.nearestRank(latencies, 0.5)
+        health.latencyP95Millis = Quantile.nearestRank(latencies, 0.95)
+        health.accountsAttempted = attempted.count
+        health.accountsOK = okAccounts.count
+        health.failedAccounts = lastFailure.filter { !okAccounts.contains($0.key) }.values
+            .map { FailedFetch(accountID: $0.accountID, outcome: $0.outcome, httpStatus: $0.httpStatus, error: $0.error ?? "") }
+            .sorted { $0.accountID < $1.accountID }
+        return health
+    }
+
+    /// Accounts with failures ranked by failure rate, worst first, among those that finished at least
+    /// the minimum (so one failed batch out of one does not top the list).
+    public static func worstAccounts(_ night: NightMetrics, minimumFinished: Int, limit: Int = 10) -> [AccountNight] {
+        night.accounts
+            .filter { $0.finished >= minimumFinished && $0.failed > 0 }
+            .sorted { ($0.failureRate ?? 0, $0.failed, $1.accountID) > ($1.failureRate ?? 0, $1.failed, $0.accountID) }
+            .prefix(limit).map { $0 }
     }
 }

@@ -15,6 +15,16 @@ public struct AccountNight: Sendable, Hashable {
     public var entered: [BatchStatus: Int]
     /// Fetches of the account in the window by outcome.
     public var fetchOutcomes: [FetchOutcome: Int]
+    /// Sum of positive progress changes observed in the window (percentage points).
+    public var progressGain: Int = 0
+    /// Time from first sight to terminal of the batches that finished in the window.
+    public var timeToTerminal: DurationSummary = .init([])
+    /// In-progress batches with no progress change for the stuck threshold, at the end of the window.
+    public var stuck: Int = 0
+    /// Pending batches older than the pending threshold, at the end of the window.
+    public var oldPending: Int = 0
+    /// Hours in the window, for per-hour rates.
+    public var windowHours: Double = 24
 
     public var completed: Int { entered[.completed] ?? 0 }
     public var failed: Int { entered[.failed] ?? 0 }
@@ -25,8 +35,12 @@ public struct AccountNight: Sendable, Hashable {
     public var failureRate: Double? { Rates.ratio(failed, finished) }
     /// stopped / (completed + failed + stopped); nil when nothing finished.
     public var stopRate: Double? { Rates.ratio(stopped, finished) }
+    /// Progress points gained per hour over the window.
+    public var pointsPerHour: Double { Double(progressGain) / windowHours }
     /// Collected at least once in the window, and every fetch in it failed.
     public var failedToCollect: Bool { (fetchOutcomes[.ok] ?? 0) == 0 && !fetchOutcomes.isEmpty }
+    /// No fetch at all in the window (added later, or the night had no run).
+    public var notCollected: Bool { fetchOutcomes.isEmpty }
 }
 
 /// Fleet-wide figures for one status over one window.
@@ -35,6 +49,82 @@ public struct StatusNight: Sendable, Hashable {
     /// Batches in this status at the end of the window, summed over accounts with data.
     public var atEnd: Int
     public var entered: Int
+
+    public init(status: BatchStatus, atEnd: Int, entered: Int) {
+        self.status = status
+        self.atEnd = atEnd
+        self.entered = entered
+    }
+}
+
+/// p50 and p95 of a set of durations (nearest rank), in seconds.
+public struct DurationSummary: Sendable, Hashable {
+    public var count: Int
+    public var p50: Int64?
+    public var p95: Int64?
+
+    public init(_ seconds: [Int64]) {
+        let sorted = seconds.sorted()
+        count = sorted.count
+        p50 = Quantile.nearestRank(sorted, 0.5)
+        p95 = Quantile.nearestRank(sorted, 0.95)
+    }
+}
+
+/// Quantiles by the nearest-rank method: always a value that was observed.
+public enum Quantile {
+    public static func nearestRank<T>(_ sorted: [T], _ q: Double) -> T? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
+
+/// A batch flagged at the end of the window.
+public struct FlaggedBatch: Sendable, Hashable {
+    public enum Reason: String, Sendable { case stuck, oldPending = "old_pending" }
+    public var reason: Reason
+    public var accountID: String
+    public var batchID: String
+    public var status: BatchStatus
+    public var progress: Int
+    /// Since when: the last progress change (stuck) or the first sighting (old pending).
+    public var since: UnixSeconds
+}
+
+/// How collection went in the window.
+public struct CollectionHealth: Sendable, Hashable {
+    public var accountsConfigured = 0
+    /// Accounts with at least one fetch in the window.
+    public var accountsAttempted = 0
+    /// Accounts with at least one successful fetch.
+    public var accountsOK = 0
+    /// Accounts whose every fetch in the window failed, with the last failure.
+    public var failedAccounts: [FailedFetch] = []
+    /// Fetches by outcome and by HTTP status.
+    public var fetchOutcomes: [FetchOutcome: Int] = [:]
+    public var httpStatuses: [Int: Int] = [:]
+    public var fetches = 0
+    public var requests = 0
+    public var retries = 0
+    public var rateLimited = 0
+    public var latencyP50Millis: Int?
+    public var latencyP95Millis: Int?
+    public var runs = 0
+
+    /// Share of attempted accounts with a successful fetch; nil when none was attempted.
+    public var coverage: Double? { Rates.ratio(accountsOK, accountsAttempted) }
+
+    /// Share of fetches that ended with `outcome`.
+    public func rate(of outcome: FetchOutcome) -> Double? { Rates.ratio(fetchOutcomes[outcome] ?? 0, fetches) }
+}
+
+/// An account none of whose fetches in the window succeeded, with its last failure.
+public struct FailedFetch: Sendable, Hashable {
+    public var accountID: String
+    public var outcome: FetchOutcome
+    public var httpStatus: Int?
+    public var error: String
 }
 
 /// Every figure of one night's report, computed from the history alone.
@@ -46,13 +136,26 @@ public struct NightMetrics: Sendable {
     public var runs: [RunRecord]
     /// The finish time of the last run included: the report's "data as of" stamp (nil with no run).
     public var dataAsOf: UnixSeconds?
+    /// The last run included (its id is the report's provenance).
+    public var lastRunID: RunID?
+    public var timeToTerminal: DurationSummary = .init([])
+    /// The typical gap between runs: time to terminal is known to within this.
+    public var pollingResolutionSeconds: Int64?
+    public var flagged: [FlaggedBatch] = []
+    /// Every batch present at the end of the window.
+    public var batches: [BatchStateRecord] = []
+    public var collection = CollectionHealth()
 
-    /// Fleet totals over accounts.
     public var fleetCompleted: Int { accounts.reduce(0) { $0 + $1.completed } }
     public var fleetFailed: Int { accounts.reduce(0) { $0 + $1.failed } }
     public var fleetStopped: Int { accounts.reduce(0) { $0 + $1.stopped } }
-    public var fleetFailureRate: Double? { Rates.ratio(fleetFailed, fleetCompleted + fleetFailed + fleetStopped) }
-    public var fleetStopRate: Double? { Rates.ratio(fleetStopped, fleetCompleted + fleetFailed + fleetStopped) }
+    public var fleetFinished: Int { fleetCompleted + fleetFailed + fleetStopped }
+    public var fleetFailureRate: Double? { Rates.ratio(fleetFailed, fleetFinished) }
+    public var fleetStopRate: Double? { Rates.ratio(fleetStopped, fleetFinished) }
+    public var fleetProgressGain: Int { accounts.reduce(0) { $0 + $1.progressGain } }
+    public var fleetPointsPerHour: Double { Double(fleetProgressGain) / window.hours }
+    /// A night with no run is a gap, not zeros.
+    public var hasData: Bool { !runs.isEmpty }
 }
 
 /// Rates with their formula: a zero denominator is "no rate", never 0 %.

@@ -14,6 +14,8 @@ public struct CollectJob: Sendable {
     public var logger: Logger
     /// Take the lease from a live run.
     public var force = false
+    /// Wall-clock now for run records; the demo runs on the simulator's virtual clock instead.
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(config: FPConfiguration, keys: @escaping Collector.KeyProvider, logger: Logger) {
         self.config = config
@@ -38,7 +40,7 @@ public struct CollectJob: Sendable {
                 concurrency: config.api.concurrency, retry: RetryPolicy(maxAttempts: config.api.maxAttempts),
                 accountDeadlineSeconds: config.api.accountDeadlineSeconds, toolVersion: FPReportVersion.current,
                 configDigest: config.digest),
-            client: client, store: ForcingWriter(store: store, force: force), keys: keys, logger: logger)
+            client: client, store: ForcingWriter(store: store, force: force), keys: keys, logger: logger, now: now)
         let result: Result<CollectionReport, any Error>
         do {
             result = .success(try await collector.run(

@@ -20,7 +20,7 @@ public struct DemoJob: Sendable {
     public var reportsDirectory: URL
     public var database: URL
     public var timeZone = TimeZone(identifier: "Europe/Berlin")!
-    public var formats: Set<ReportFormat> = [.csv]
+    public var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
 
     /// What the demo produced.
     public struct Outcome: Sendable {
@@ -65,7 +65,7 @@ public struct DemoJob: Sendable {
         }
         let store = try SQLiteHistoryStore(path: database.path)
         guard let key = APIKey(secret) else { throw ReportError("could not make a demo key") }
-        let job = CollectJob(config: config, keys: { _ in .success(key) }, logger: logger)
+        var job = CollectJob(config: config, keys: { _ in .success(key) }, logger: logger)
 
         // Collections at 03:00, 09:00, 15:00 and 21:00 UTC of every simulated day.
         let start = simulatorConfig(server).start.addingTimeInterval(3 * 3600)
@@ -75,6 +75,9 @@ public struct DemoJob: Sendable {
         for index in 0..<total {
             let asOf = start.addingTimeInterval(Double(index) * step)
             await server.state.set(to: asOf)
+            // Run records follow the virtual clock, so "data as of" in the report is simulated time.
+            let realStart = Date()
+            job.now = { asOf.addingTimeInterval(Date().timeIntervalSince(realStart)) }
             last = try await job.run(asOf: asOf, store: store)
             progress(index + 1, total)
         }

@@ -33,16 +33,23 @@ public struct ReportJob: Sendable {
             }
             window = parsed
         } else {
-            guard let latest = try await history.runs(from: .min, to: .max).last else {
+            guard let latest = try await history.lastRun(before: .max) else {
                 throw ReportError("the history at \(config.database) has no runs yet; run fpreport collect first")
             }
             window = ReportWindow(containing: Date(unixSeconds: latest.asOf), timeZone: zone)
         }
-        let night = try await MetricsEngine(history: history).night(window)
+        let thresholds = MetricsEngine.Thresholds(
+            stuckAfterSeconds: Int64(config.metrics.stuckAfterHours * 3600),
+            pendingAfterSeconds: Int64(config.metrics.pendingAfterHours * 3600),
+            minFinishedForRanking: config.metrics.minFinishedForRanking)
+        let engine = MetricsEngine(history: history, thresholds: thresholds)
+        let data = ReportData(
+            night: try await engine.night(window), trends: try await engine.trends(endingWith: window),
+            thresholds: thresholds, toolVersion: FPReportVersion.current)
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var files: [String] = []
         let folder = try publisher.publish(date: window.date) { folder in
-            files = try builder.write(night, into: folder)
+            files = try builder.write(data, into: folder)
         }
         return Published(folder: folder, files: files, window: window)
     }

@@ -35,6 +35,18 @@ public protocol HistoryReader: Sendable {
 
     /// Account fetches of runs whose `as_of` lies in `[start, end)`.
     func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord]
+
+    /// The latest run whose `as_of` is before `end`.
+    func lastRun(before end: UnixSeconds) async throws -> RunRecord?
+
+    /// Every batch present at `time` (not disappeared), as its latest event at or before `time` says.
+    func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord]
+
+    /// Per account, the sum of positive progress changes observed in `[start, end)`.
+    func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int]
+
+    /// Batches seen non-terminal that became terminal in `[start, end)`, with first-sight-to-terminal time.
+    func terminalDurations(from start: UnixSeconds, to end: UnixSeconds) async throws -> [TerminalDuration]
 }
 
 /// A history store: both sides, behind which SQLite (or later PostgreSQL) lives.

@@ -95,13 +95,14 @@ public struct FetchRecord: Sendable, Hashable {
     public var httpStatus: Int?
     public var attempts: Int
     public var requests: Int
+    public var retries: Int
     public var rateLimited: Int
     public var latencyMillis: Int
     public var error: String?
 
     public init(
         runID: RunID, accountID: String, observedAt: UnixSeconds, outcome: FetchOutcome, httpStatus: Int?,
-        attempts: Int, requests: Int, rateLimited: Int, latencyMillis: Int, error: String?
+        attempts: Int, requests: Int, retries: Int = 0, rateLimited: Int, latencyMillis: Int, error: String?
     ) {
         self.runID = runID
         self.accountID = accountID
@@ -110,8 +111,48 @@ public struct FetchRecord: Sendable, Hashable {
         self.httpStatus = httpStatus
         self.attempts = attempts
         self.requests = requests
+        self.retries = retries
         self.rateLimited = rateLimited
         self.latencyMillis = latencyMillis
         self.error = error
+    }
+}
+
+/// One batch as it stood at some instant: its latest event at or before it.
+public struct BatchStateRecord: Sendable, Hashable {
+    public var accountID: String
+    public var batchID: String
+    public var status: BatchStatus
+    public var progress: Int
+    public var firstSeenAt: UnixSeconds
+    /// The last observed change of status or progress (or the first sighting).
+    public var lastChangeAt: UnixSeconds
+    /// When it reached a terminal status, if it had by then.
+    public var terminalAt: UnixSeconds?
+
+    public init(
+        accountID: String, batchID: String, status: BatchStatus, progress: Int, firstSeenAt: UnixSeconds,
+        lastChangeAt: UnixSeconds, terminalAt: UnixSeconds?
+    ) {
+        self.accountID = accountID
+        self.batchID = batchID
+        self.status = status
+        self.progress = progress
+        self.firstSeenAt = firstSeenAt
+        self.lastChangeAt = lastChangeAt
+        self.terminalAt = terminalAt
+    }
+}
+
+/// A batch that reached a terminal status in a window, with how long it took from first sight.
+public struct TerminalDuration: Sendable, Hashable {
+    public var accountID: String
+    public var status: BatchStatus
+    public var seconds: Int64
+
+    public init(accountID: String, status: BatchStatus, seconds: Int64) {
+        self.accountID = accountID
+        self.status = status
+        self.seconds = seconds
     }
 }

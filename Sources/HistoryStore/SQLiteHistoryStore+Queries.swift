@@ -75,7 +75,7 @@ extension SQLiteHistoryStore {
         try await read("cannot read account fetches") { db in
             var result: [FetchRecord] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, rate_limited,
+                SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, retries, rate_limited,
                        latency_ms, error
                 FROM account_fetches WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, account_id
                 """, arguments: [start, end])
@@ -83,7 +83,98 @@ extension SQLiteHistoryStore {
                 guard let outcome = FetchOutcome(rawValue: row[3]) else { continue }
                 result.append(FetchRecord(
                     runID: row[0], accountID: row[1], observedAt: row[2], outcome: outcome, httpStatus: row[4],
-                    attempts: row[5], requests: row[6], rateLimited: row[7], latencyMillis: row[8], error: row[9]))
+                    attempts: row[5], requests: row[6], retries: row[7], rateLimited: row[8], latencyMillis: row[9],
+                    error: row[10]))
+            }
+            return result
+        }
+    }
+}
+
+/// Queries over batch state and changes.
+extension SQLiteHistoryStore {
+    public func lastRun(before end: UnixSeconds) async throws -> RunRecord? {
+        try await read("cannot read runs") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version
+                FROM runs WHERE as_of < ? ORDER BY as_of DESC LIMIT 1
+                """, arguments: [end]).map {
+                RunRecord(
+                    id: $0[0], asOf: $0[1], startedAt: $0[2], finishedAt: $0[3], state: $0[4], accountsTotal: $0[5],
+                    accountsOK: $0[6], accountsFailed: $0[7], toolVersion: $0[8])
+            }
+        }
+    }
+
+    public func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord] {
+        try await read("cannot read batch states") { db in
+            // The latest event per batch at or before `time` is its state then; SQLite returns the
+            // bare columns of the row holding MAX(id) in an aggregate query.
+            let rows = try Row.fetchCursor(db, sql: """
+                WITH latest AS (
+                    SELECT account_id, batch_id, MAX(id) AS id, MIN(observed_at) AS first_seen_at
+                    FROM batch_events WHERE observed_at <= ? GROUP BY account_id, batch_id
+                ),
+                terminal AS (
+                    SELECT account_id, batch_id, MIN(observed_at) AS terminal_at FROM batch_events
+                    WHERE observed_at <= ? AND status IN ('completed', 'failed', 'stopped') AND kind <> 'disappeared'
+                    GROUP BY account_id, batch_id
+                )
+                SELECT e.account_id, e.batch_id, e.status, e.progress, l.first_seen_at, e.observed_at, t.terminal_at
+                FROM latest l
+                JOIN batch_events e ON e.id = l.id
+                LEFT JOIN terminal t ON t.account_id = l.account_id AND t.batch_id = l.batch_id
+                WHERE e.kind <> 'disappeared'
+                ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
+                """, arguments: [time, time])
+            var result: [BatchStateRecord] = []
+            while let row = try rows.next() {
+                guard let status = BatchStatus(rawValue: row[2]) else { continue }
+                result.append(BatchStateRecord(
+                    accountID: row[0], batchID: row[1], status: status, progress: row[3], firstSeenAt: row[4],
+                    lastChangeAt: row[5], terminalAt: row[6]))
+            }
+            return result
+        }
+    }
+
+    public func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int] {
+        try await read("cannot read progress changes") { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                WITH changed AS (
+                    SELECT DISTINCT account_id, batch_id FROM batch_events
+                    WHERE observed_at >= ?1 AND observed_at < ?2 AND kind IN ('progress', 'status')
+                ),
+                steps AS (
+                    SELECT e.account_id, e.observed_at, e.kind,
+                           e.progress - LAG(e.progress) OVER (PARTITION BY e.account_id, e.batch_id ORDER BY e.observed_at, e.id) AS gain
+                    FROM batch_events e JOIN changed c ON c.account_id = e.account_id AND c.batch_id = e.batch_id
+                    WHERE e.observed_at < ?2
+                )
+                SELECT account_id, SUM(gain) FROM steps
+                WHERE observed_at >= ?1 AND kind IN ('progress', 'status') AND gain > 0
+                GROUP BY account_id
+                """, arguments: [start, end])
+            var result: [String: Int] = [:]
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+
+    public func terminalDurations(from start: UnixSeconds, to end: UnixSeconds) async throws -> [TerminalDuration] {
+        try await read("cannot read terminal times") { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT t.account_id, t.status, t.observed_at - f.observed_at
+                FROM batch_events t
+                JOIN batch_events f ON f.account_id = t.account_id AND f.batch_id = t.batch_id AND f.kind = 'first_seen'
+                WHERE t.observed_at >= ? AND t.observed_at < ? AND t.kind = 'status'
+                  AND t.status IN ('completed', 'failed', 'stopped')
+                ORDER BY t.account_id, t.observed_at
+                """, arguments: [start, end])
+            var result: [TerminalDuration] = []
+            while let row = try rows.next() {
+                guard let status = BatchStatus(rawValue: row[1]) else { continue }
+                result.append(TerminalDuration(accountID: row[0], status: status, seconds: row[2]))
             }
             return result
         }

@@ -34,11 +34,11 @@ extension SQLiteHistoryStore {
     private static func insertFetch(_ db: Database, _ result: AccountFetchResult, run: RunID, observedAt: Int64) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO account_fetches (run_id, account_id, observed_at, outcome, http_status, attempts,
-                requests, rate_limited, latency_ms, error, batches, anomalies)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                requests, retries, rate_limited, latency_ms, error, batches, anomalies)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 run, result.account.id, observedAt, result.outcome.rawValue, result.httpStatus, result.attempts,
-                result.requests, result.rateLimited, result.latencyMillis, result.error, result.observations.count,
+                result.requests, result.retries, result.rateLimited, result.latencyMillis, result.error, result.observations.count,
                 result.anomalies.count,
             ])
     }

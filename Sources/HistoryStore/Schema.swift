@@ -8,6 +8,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-history", migrate: v1)
         migrator.registerMigration("v2-accounts-and-lease", migrate: v2)
+        migrator.registerMigration("v3-fetch-retries", migrate: v3)
         return migrator
     }
 
@@ -110,5 +111,10 @@ enum Schema {
             ALTER TABLE runs ADD COLUMN holder TEXT;
             ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
             """)
+    }
+
+    /// Retries per fetch, for collection health; older fetches count none.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE account_fetches ADD COLUMN retries INTEGER NOT NULL DEFAULT 0")
     }
 }

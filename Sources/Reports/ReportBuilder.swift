@@ -14,25 +14,46 @@ public struct ReportBuilder: Sendable {
     public var formats: Set<ReportFormat>
     public var csvByteOrderMark: Bool
 
-    public init(formats: Set<ReportFormat> = [.csv], csvByteOrderMark: Bool = false) {
+    public init(formats: Set<ReportFormat> = Set(ReportFormat.allCases), csvByteOrderMark: Bool = false) {
         self.formats = formats
         self.csvByteOrderMark = csvByteOrderMark
     }
 
-    /// Writes every selected format for `night` into `folder`; returns the files written, relative to it.
-    public func write(_ night: NightMetrics, into folder: URL) throws -> [String] {
+    /// Writes every selected format for `data` into `folder`; returns the files written, relative to it, sorted.
+    public func write(_ data: ReportData, into folder: URL) throws -> [String] {
         var written: [String] = []
-        if formats.contains(.csv) {
-            let csv = CSVWriter(timeZone: night.window.timeZone, byteOrderMark: csvByteOrderMark)
-            let directory = folder.appendingPathComponent("csv")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for table in [ReportTables.accounts(night), ReportTables.statuses(night)] {
+        let tables = ReportTables.all(data)
+        // The HTML pages link the chart CSVs, so they are written with either format.
+        if formats.contains(.csv) || formats.contains(.html) {
+            let csv = CSVWriter(timeZone: data.timeZone, byteOrderMark: csvByteOrderMark)
+            try Self.createDirectory(folder.appendingPathComponent("csv"))
+            let charts = [ReportTables.throughputChart(data), ReportTables.statusMixChart(data), ReportTables.worstAccountsChart(data)]
+            for table in (formats.contains(.csv) ? tables : []) + charts {
                 let name = "csv/\(table.name).csv"
                 try Self.write(Data(csv.render(table).utf8), to: folder.appendingPathComponent(name))
                 written.append(name)
             }
         }
-        return written
+        if formats.contains(.xlsx) {
+            try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
+            written.append("report.xlsx")
+            let managers = data.managers
+            if !managers.isEmpty { try Self.createDirectory(folder.appendingPathComponent("managers")) }
+            for manager in managers {
+                let name = "managers/\(Slug.make(manager)).xlsx"
+                try WorkbookReport(data: data.restricted(toManager: manager)).write(to: folder.appendingPathComponent(name))
+                written.append(name)
+            }
+        }
+        return written.sorted()
+    }
+
+    static func createDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError("cannot create \(url.path): \(error.localizedDescription)")
+        }
     }
 
     static func write(_ data: Data, to url: URL) throws {

@@ -15,7 +15,7 @@ extension FPReport {
         @Option(help: "Seed of the simulated world; the same seed gives the same report.") var seed: UInt64 = 1
         @Option(help: "Report folder.") var out = "Reports"
         @Option(help: "History database, recreated on every demo.") var database = "data/demo-history.sqlite"
-        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).") var formats = "csv"
+        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).") var formats = "csv,xlsx,html"
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {

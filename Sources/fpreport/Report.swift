@@ -15,7 +15,7 @@ extension FPReport {
         var asOf: String?
 
         @Option(help: "Formats to write: csv, xlsx, html (comma-separated).")
-        var formats = "csv"
+        var formats = "csv,xlsx,html"
 
         @Flag(help: "Start CSV files with a UTF-8 byte-order mark (for older Excel).")
         var csvBom = false

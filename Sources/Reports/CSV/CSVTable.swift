@@ -5,8 +5,10 @@ import Foundation
 public enum Cell: Sendable, Hashable {
     case text(String)
     case integer(Int)
-    /// A fraction such as a rate (0.125 = 12.5 %); rendered with up to 4 decimals in CSV.
+    /// A fraction such as a rate (0.125 = 12.5 %); rendered with up to 4 decimals in CSV, as a percentage in XLSX.
     case fraction(Double)
+    /// Any other non-integer quantity (hours, points per hour).
+    case decimal(Double)
     case timestamp(UnixSeconds)
     /// No value: an undefined rate, a night with no data.
     case empty
@@ -50,7 +52,7 @@ public struct CSVWriter: Sendable {
         switch cell {
         case .text(let text): Self.quote(Self.neutralise(text))
         case .integer(let value): String(value)
-        case .fraction(let value): Self.decimal(value)
+        case .fraction(let value), .decimal(let value): Self.decimal(value)
         case .timestamp(let seconds): ISO8601.format(Date(unixSeconds: seconds), in: timeZone)
         case .empty: ""
         }

@@ -1,0 +1,262 @@
+import BatchMetrics
+import FPModel
+import Foundation
+import XLSXWriter
+
+/// Writes `report.xlsx`: a Summary sheet with definitions and native charts, then one sheet per table.
+///
+/// Real numbers, real Excel dates in the report time zone (named in the header), ids as text,
+/// percentages formatted, header frozen, autofilter, computed widths. No cell is a formula.
+struct WorkbookReport {
+    let data: ReportData
+    /// Above this many batch rows the workbook is written in constant-memory mode.
+    var constantMemoryThreshold = 20_000
+
+    static let header = CellFormat(bold: true, wrap: true, backgroundColor: 0xE8EEF4, bottomBorder: true)
+    static let title = CellFormat(bold: true, fontSize: 16)
+    static let note = CellFormat(italic: true, fontColor: 0x555555)
+    static let warning = CellFormat(bold: true, fontColor: 0x9C0006, backgroundColor: 0xFFC7CE)
+    static let wrapped = CellFormat(wrap: true)
+
+    func write(to url: URL) throws {
+        let tables = ReportTables.all(data)
+        let workbook = try Workbook(
+            path: url.path,
+            options: .init(constantMemory: data.night.batches.count > constantMemoryThreshold,
+                           temporaryDirectory: url.deletingLastPathComponent().path))
+        try setProperties(workbook)
+        let names = ["Summary", "Accounts", "Statuses", "Daily trend", "Batches", "Collection"]
+        let summarySheet = try workbook.addWorksheet(named: names[0])
+        try writeSummary(summarySheet, table: tables[0], workbook: workbook, dailySheet: names[3])
+        for (table, name) in zip(tables.dropFirst(), names.dropFirst()) {
+            let sheet = try workbook.addWorksheet(named: name)
+            try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0)
+        }
+        summarySheet.activate()
+        try workbook.close()
+    }
+
+    private func setProperties(_ workbook: Workbook) throws {
+        let night = data.night
+        let asOf = night.dataAsOf.map { ISO8601.format(Date(unixSeconds: $0), in: data.timeZone) } ?? "no data"
+        try workbook.setProperties(.init(
+            title: "fpreport \(night.window.date) — \(data.scope)", subject: "FirstPromoter batch processes",
+            author: "fpreport \(data.toolVersion)",
+            comments: "Window \(night.window.date) (\(data.timeZone.reportName)); data as of \(asOf)",
+            // The creation time is the data's, not the clock's: same history, same bytes.
+            created: Date(unixSeconds: night.dataAsOf ?? night.window.end)))
+        try workbook.setCustomProperty("Run ID", night.lastRunID.map(String.init) ?? "none")
+        try workbook.setCustomProperty("Generated at", asOf)
+        try workbook.setCustomProperty("Report date", night.window.date)
+    }
+
+    // MARK: Data sheets
+
+    /// Header row, typed cells, widths, frozen header, autofilter, and the per-column conveniences.
+    private func writeTable(_ table: Table, to sheet: Worksheet, frozenColumns: Int) throws {
+        let zone = data.timeZone.reportName
+        let kinds = columnKinds(table)
+        for (column, name) in table.columns.enumerated() {
+            let label = kinds[column] == .timestamp ? "\(name) (\(zone))" : name
+            try sheet.write(label, row: 0, column: column, format: Self.header)
+        }
+        for (column, width) in widths(table, kinds: kinds).enumerated() {
+            try sheet.setColumns(column, column, width: width)
+        }
+        for (index, row) in table.rows.enumerated() {
+            for (column, cell) in row.enumerated() {
+                try write(cell, to: sheet, row: index + 1, column: column)
+            }
+        }
+        let lastRow = max(1, table.rows.count)
+        sheet.freezePanes(row: 1, column: frozenColumns)
+        try sheet.autofilter(firstRow: 0, firstColumn: 0, lastRow: lastRow, lastColumn: table.columns.count - 1)
+        try sheet.ignoreNumbersStoredAsText(range: "A1:XFD1048576")
+        if let rate = table.columns.firstIndex(of: "failure_rate"), !table.rows.isEmpty {
+            try sheet.colorScale(firstRow: 1, lastRow: lastRow, column: rate, lowColor: 0xF8FBF4, highColor: 0xE06666, maximum: 0.5)
+        }
+        try sheet.setUpPrinting(headerRow: 0)
+    }
+
+    func write(_ cell: Cell, to sheet: Worksheet, row: Int, column: Int) throws {
+        switch cell {
+        case .text(let text): try sheet.write(text, row: row, column: column)
+        case .integer(let value): try sheet.write(Double(value), row: row, column: column, format: Formats.integer)
+        case .fraction(let value): try sheet.write(value, row: row, column: column, format: Formats.percent)
+        case .decimal(let value): try sheet.write(value, row: row, column: column, format: Formats.decimal)
+        case .timestamp(let seconds):
+            try sheet.write(ExcelDate.serial(seconds, in: data.timeZone), row: row, column: column, format: Formats.dateTime)
+        case .empty: break
+        }
+    }
+
+    enum Kind { case text, number, timestamp }
+
+    /// What a column holds, from its first non-empty cell.
+    func columnKinds(_ table: Table) -> [Kind] {
+        table.columns.indices.map { column in
+            for row in table.rows {
+                switch row[column] {
+                case .empty: continue
+                case .text: return .text
+                case .timestamp: return .timestamp
+                case .integer, .fraction, .decimal: return .number
+                }
+            }
+            return .text
+        }
+    }
+
+    /// Widths in characters from the longest rendered value (the C library has no autofit).
+    func widths(_ table: Table, kinds: [Kind]) -> [Double] {
+        table.columns.enumerated().map { column, name in
+            var longest = kinds[column] == .timestamp ? name.count + data.timeZone.reportName.count + 3 : name.count
+            if kinds[column] == .timestamp { longest = max(min(longest, 22), 17) }
+            for row in table.rows.prefix(2000) {
+                switch row[column] {
+                case .text(let text): longest = max(longest, text.count)
+                case .integer(let value): longest = max(longest, String(value).count + 1)
+                case .fraction: longest = max(longest, 7)
+                case .decimal(let value): longest = max(longest, String(format: "%.2f", value).count + 1)
+                case .timestamp: longest = max(longest, 17)
+                case .empty: continue
+                }
+            }
+            return Double(min(max(longest, 6), 60)) + 2
+        }
+    }
+
+    // MARK: Summary
+
+    private func writeSummary(_ sheet: Worksheet, table: Table, workbook: Workbook, dailySheet: String) throws {
+        let night = data.night
+        try sheet.setColumns(0, 0, width: 34)
+        try sheet.setColumns(1, 1, width: 22)
+        try sheet.setColumns(2, 2, width: 12)
+        try sheet.setColumns(3, 3, width: 90, format: Self.wrapped)
+        try sheet.write("FirstPromoter batch processes — \(night.window.date)", row: 0, column: 0, format: Self.title)
+        let asOf = night.dataAsOf.map { ISO8601.format(Date(unixSeconds: $0), in: data.timeZone) } ?? "no collection yet"
+        try sheet.write(
+            "\(data.scope). Window: \(night.window.date) 00:00 to 24:00 \(data.timeZone.reportName) (\(Int(night.window.hours)) h). "
+                + "Data as of \(asOf), run \(night.lastRunID.map(String.init) ?? "none"). fpreport \(data.toolVersion).",
+            row: 1, column: 0, format: Self.note)
+        var row = 2
+        if !night.hasData {
+            try sheet.write("No collection ran in this window: figures below are a gap, not zeros.", row: row, column: 0, format: Self.warning)
+            row += 1
+        }
+        let failed = night.collection.failedAccounts
+        if !failed.isEmpty {
+            let names = failed.prefix(20).map(\.accountID).joined(separator: ", ") + (failed.count > 20 ? ", …" : "")
+            try sheet.write(
+                "Partial data: \(failed.count) account(s) failed to collect: \(names). See the Collection sheet.",
+                row: row, column: 0, format: Self.warning)
+            row += 1
+        }
+        row += 1
+        let headerRow = row
+        for (column, name) in table.columns.enumerated() {
+            try sheet.write(name, row: row, column: column, format: Self.header)
+        }
+        for cells in table.rows {
+            row += 1
+            for (column, cell) in cells.enumerated() {
+                if column == 1, case .timestamp(let seconds) = cell {
+                    // One column mixes kinds here; show times as text with their offset so none is ambiguous.
+                    try sheet.write(ISO8601.format(Date(unixSeconds: seconds), in: data.timeZone), row: row, column: column)
+                } else {
+                    try write(cell, to: sheet, row: row, column: column)
+                }
+            }
+        }
+        sheet.freezePanes(row: 0, column: 0)
+        try sheet.ignoreNumbersStoredAsText(range: "A1:XFD1048576")
+        try sheet.setUpPrinting(headerRow: headerRow)
+        try insertCharts(sheet, workbook: workbook, dailySheet: dailySheet, startRow: row + 2)
+    }
+
+    /// Daily throughput (line), status mix (stacked columns) and the worst accounts (bars).
+    private func insertCharts(_ sheet: Worksheet, workbook: Workbook, dailySheet: String, startRow: Int) throws {
+        let days = data.trends.fleet.count
+        guard days > 0 else { return }
+        // The Daily trend sheet starts with the fleet rows, one per day, under a header row.
+        let dates = Chart.Range.column(0, rows: 1...days, sheet: dailySheet)
+        let throughput = try workbook.addChart(.line)
+        throughput.setTitle("Batches finished per day")
+        for (name, column, color) in [("completed", 4, Palette.completed), ("failed", 5, Palette.failed), ("stopped", 6, Palette.stopped)] {
+            try throughput.addSeries(name: name, categories: dates, values: .column(column, rows: 1...days, sheet: dailySheet), color: color)
+        }
+        throughput.setAxisNames(x: "Day (\(data.timeZone.reportName))", y: "Batches")
+        throughput.legendAtBottom()
+        throughput.showBlanksAsGaps()
+        try sheet.insert(throughput, row: startRow, column: 0, xScale: 1.6, yScale: 1.2)
+
+        let mix = try workbook.addChart(.stackedColumn)
+        mix.setTitle("Batches by status at the end of each day")
+        for (offset, status) in BatchStatus.allCases.enumerated() {
+            try mix.addSeries(
+                name: status.rawValue, categories: dates, values: .column(10 + offset, rows: 1...days, sheet: dailySheet),
+                color: Palette.color(for: status))
+        }
+        mix.legendAtBottom()
+        mix.showBlanksAsGaps()
+        try sheet.insert(mix, row: startRow + 20, column: 0, xScale: 1.6, yScale: 1.2)
+
+        guard !data.worst.isEmpty else { return }
+        // The worst accounts' numbers sit under the charts, so the chart and its data travel together.
+        let top = startRow + 60
+        try sheet.write("Worst accounts by failure rate (at least \(data.minimumFinishedForRanking) finished)", row: top, column: 3, format: Self.header)
+        for (index, account) in data.worst.enumerated() {
+            try sheet.write("\(account.name) (\(account.accountID))", row: top + 1 + index, column: 3)
+            try sheet.write(account.failureRate ?? 0, row: top + 1 + index, column: 4, format: Formats.percent)
+        }
+        let worst = try workbook.addChart(.bar)
+        worst.setTitle("Failure rate, worst accounts")
+        try worst.addSeries(
+            name: "failure rate", categories: .column(3, rows: (top + 1)...(top + data.worst.count), sheet: sheet.name),
+            values: .column(4, rows: (top + 1)...(top + data.worst.count), sheet: sheet.name), color: Palette.failed)
+        worst.setValueAxisFormat("0%", horizontalBars: false)
+        worst.hideLegend()
+        try sheet.insert(worst, row: startRow + 40, column: 0, xScale: 1.6, yScale: 1.2)
+    }
+}
+
+/// Number formats shared by every sheet.
+enum Formats {
+    static let integer = CellFormat(numberFormat: "#,##0")
+    static let percent = CellFormat(numberFormat: "0.0%")
+    static let decimal = CellFormat(numberFormat: "#,##0.00")
+    static let dateTime = CellFormat(numberFormat: "yyyy-mm-dd hh:mm")
+}
+
+/// Excel's date serial numbers: days since 1899-12-30 in local time (the sheet header names the zone).
+enum ExcelDate {
+    static func serial(_ seconds: UnixSeconds, in zone: TimeZone) -> Double {
+        let local = Double(seconds) + Double(zone.secondsFromGMT(for: Date(unixSeconds: seconds)))
+        return local / 86_400 + 25_569
+    }
+}
+
+/// A colour-blind-safe palette (Okabe–Ito), one colour per status, shared by charts in every format.
+enum Palette {
+    static let completed: UInt32 = 0x009E73
+    static let failed: UInt32 = 0xD55E00
+    static let stopped: UInt32 = 0xE69F00
+    static let inProgress: UInt32 = 0x0072B2
+    static let pending: UInt32 = 0x999999
+
+    static func color(for status: BatchStatus) -> UInt32 {
+        switch status {
+        case .pending: pending
+        case .inProgress: inProgress
+        case .completed: completed
+        case .failed: failed
+        case .stopped: stopped
+        }
+    }
+
+    static func hex(_ color: UInt32) -> String {
+        let text = String(color, radix: 16, uppercase: false)
+        return "#" + String(repeating: "0", count: 6 - text.count) + text
+    }
+}

@@ -1,0 +1,98 @@
+import CXLSXWriter
+
+/// One sheet of a ``Workbook``. Rows and columns are zero-based.
+public final class Worksheet {
+    // Keeps the workbook (which owns the sheet's memory) alive as long as the sheet is used.
+    private let workbook: Workbook
+    private let handle: UnsafeMutablePointer<lxw_worksheet>
+    public let name: String
+
+    init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+        self.workbook = workbook
+        self.handle = handle
+        self.name = name
+    }
+
+    private func context(_ row: Int, _ column: Int) -> String { "sheet \(name), row \(row + 1), column \(column + 1)" }
+
+    public func write(_ text: String, row: Int, column: Int, format: CellFormat? = nil) throws {
+        // Text is always written as a string cell, never as a formula, whatever it starts with.
+        try text.withCString {
+            try check(
+                worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, workbook.format(format)),
+                context(row, column))
+        }
+    }
+
+    public func write(_ number: Double, row: Int, column: Int, format: CellFormat? = nil) throws {
+        try check(
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, workbook.format(format)),
+            context(row, column))
+    }
+
+    public func writeBlank(row: Int, column: Int, format: CellFormat? = nil) throws {
+        guard let format = workbook.format(format) else { return }
+        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(column), format), context(row, column))
+    }
+
+    /// Sets the width (in characters) of columns `first...last`, with an optional default format.
+    public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws {
+        try check(
+            worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)),
+            "sheet \(name), column widths")
+    }
+
+    public func freezePanes(row: Int, column: Int) {
+        worksheet_freeze_panes(handle, lxw_row_t(row), lxw_col_t(column))
+    }
+
+    public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws {
+        try check(
+            worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
+            "sheet \(name), autofilter")
+    }
+
+    /// Suppresses Excel's "number stored as text" warning on a range (ids are text on purpose).
+    public func ignoreNumbersStoredAsText(range: String) throws {
+        try range.withCString {
+            try check(worksheet_ignore_errors(handle, UInt8(LXW_IGNORE_NUMBER_STORED_AS_TEXT.rawValue), $0), "sheet \(name), ignore errors")
+        }
+    }
+
+    /// A two-colour scale over a column range from `low` (at 0) to `high` (at `maximum` and above).
+    public func colorScale(firstRow: Int, lastRow: Int, column: Int, lowColor: UInt32, highColor: UInt32, maximum: Double) throws {
+        var rule = lxw_conditional_format()
+        rule.type = UInt8(LXW_CONDITIONAL_2_COLOR_SCALE.rawValue)
+        rule.min_color = lowColor
+        rule.max_color = highColor
+        rule.min_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+        rule.min_value = 0
+        rule.max_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+        rule.max_value = maximum
+        try check(
+            worksheet_conditional_format_range(
+                handle, lxw_row_t(firstRow), lxw_col_t(column), lxw_row_t(lastRow), lxw_col_t(column), &rule),
+            "sheet \(name), conditional format")
+    }
+
+    /// Places `chart` with its top-left corner at the cell, scaled.
+    public func insert(_ chart: Chart, row: Int, column: Int, xScale: Double = 1, yScale: Double = 1) throws {
+        var options = lxw_chart_options()
+        options.x_scale = xScale
+        options.y_scale = yScale
+        try check(
+            worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(column), chart.handle, &options),
+            "sheet \(name), chart")
+    }
+
+    /// Landscape, fit to one page wide, header row repeated: how a manager prints it.
+    public func setUpPrinting(headerRow: Int?) throws {
+        worksheet_set_landscape(handle)
+        worksheet_fit_to_pages(handle, 1, 0)
+        if let headerRow {
+            try check(worksheet_repeat_rows(handle, lxw_row_t(headerRow), lxw_row_t(headerRow)), "sheet \(name), print titles")
+        }
+    }
+
+    public func activate() { worksheet_activate(handle) }
+}
