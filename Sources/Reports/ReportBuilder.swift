@@ -34,6 +34,21 @@ public struct ReportBuilder: Sendable {
                 written.append(name)
             }
         }
+        if formats.contains(.html) {
+            try Self.write(Data(FleetPage(data: data).render().utf8), to: folder.appendingPathComponent("index.html"))
+            written.append("index.html")
+            try Self.createDirectory(folder.appendingPathComponent("accounts"))
+            let csv = CSVWriter(timeZone: data.timeZone)
+            for account in data.night.accounts {
+                let page = AccountPage(data: data, account: account)
+                try Self.write(Data(page.render().utf8), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
+                written.append("accounts/\(page.slug).html")
+                for (name, table) in page.chartTables() {
+                    try Self.write(Data(csv.render(table).utf8), to: folder.appendingPathComponent("accounts/\(name)"))
+                    written.append("accounts/\(name)")
+                }
+            }
+        }
         if formats.contains(.xlsx) {
             try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
             written.append("report.xlsx")

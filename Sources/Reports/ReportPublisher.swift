@@ -37,6 +37,7 @@ public struct ReportPublisher: Sendable {
             try files.moveItem(at: building, to: final)
             if replacing { try? files.removeItem(at: aside) }
             try updateLatest(date: date)
+            try writeArchive()
         } catch {
             try? files.removeItem(at: building)
             throw ReportError("cannot publish \(final.path): \(error.localizedDescription)")
@@ -56,6 +57,16 @@ public struct ReportPublisher: Sendable {
             let reason = String(cString: strerror(errno))
             try? files.removeItem(at: temporary)
             throw ReportError("cannot update \(latest.path): \(reason)")
+        }
+    }
+
+    /// Rewrites `index.html`, the archive of nights, by writing a temporary file and renaming it.
+    func writeArchive() throws {
+        let temporary = root.appendingPathComponent(".index-\(getpid()).html")
+        try Data(ArchivePage.render(dates: publishedDates()).utf8).write(to: temporary)
+        guard rename(temporary.path, root.appendingPathComponent("index.html").path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ReportError("cannot update \(root.path)/index.html: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -154,16 +154,16 @@ public enum ReportTables {
     }
 
     /// Exactly the data behind the daily throughput chart.
-    public static func throughputChart(_ data: ReportData) -> Table {
-        Table(name: "chart-daily-throughput", columns: ["date", "completed", "failed", "stopped"], rows: data.trends.fleet.map {
+    public static func throughputChart(_ data: ReportData, points: [DailyPoint]? = nil) -> Table {
+        Table(name: "chart-daily-throughput", columns: ["date", "completed", "failed", "stopped"], rows: (points ?? data.trends.fleet).map {
             $0.hasData ? [.text($0.date), .integer($0.completed), .integer($0.failed), .integer($0.stopped)]
                 : [.text($0.date), .empty, .empty, .empty]
         })
     }
 
     /// Exactly the data behind the status mix chart.
-    public static func statusMixChart(_ data: ReportData) -> Table {
-        Table(name: "chart-status-mix", columns: ["date"] + BatchStatus.allCases.map(\.rawValue), rows: data.trends.fleet.map { point in
+    public static func statusMixChart(_ data: ReportData, points: [DailyPoint]? = nil) -> Table {
+        Table(name: "chart-status-mix", columns: ["date"] + BatchStatus.allCases.map(\.rawValue), rows: (points ?? data.trends.fleet).map { point in
             [.text(point.date)] + BatchStatus.allCases.map { point.hasData ? .integer(point.atEnd[$0] ?? 0) : .empty }
         })
     }

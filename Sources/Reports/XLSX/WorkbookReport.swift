@@ -215,7 +215,7 @@ struct WorkbookReport {
         try worst.addSeries(
             name: "failure rate", categories: .column(3, rows: (top + 1)...(top + data.worst.count), sheet: sheet.name),
             values: .column(4, rows: (top + 1)...(top + data.worst.count), sheet: sheet.name), color: Palette.failed)
-        worst.setValueAxisFormat("0%", horizontalBars: false)
+        worst.setValueAxisFormat("0%", horizontalBars: true)
         worst.hideLegend()
         try sheet.insert(worst, row: startRow + 40, column: 0, xScale: 1.6, yScale: 1.2)
     }

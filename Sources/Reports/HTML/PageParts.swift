@@ -1,0 +1,126 @@
+import BatchMetrics
+import FPModel
+import Foundation
+
+/// Pieces both the fleet page and the account pages are made of.
+enum PageParts {
+    /// Title, provenance line and downloads.
+    static func header(_ data: ReportData, title: String, root: String, extra: String = "") -> String {
+        let night = data.night
+        let zone = data.timeZone.reportName
+        let asOf = night.dataAsOf.map { HTML.time($0, data.timeZone) } ?? "no collection yet"
+        return """
+            <header><h1>\(HTML.escape(title))</h1>
+            <p class="provenance">Window \(HTML.escape(night.window.date)) 00:00–24:00 \(HTML.escape(zone)) \
+            (\(Int(night.window.hours)) h) · data as of \(asOf) · run \(night.lastRunID.map(String.init) ?? "none") · \
+            \(night.runs.count) run(s) in the window · fpreport \(HTML.escape(data.toolVersion))\(extra)</p>
+            <p class="provenance">Downloads: <a href="\(root)report.xlsx">workbook (XLSX)</a> · \
+            <a href="\(root)csv/summary.csv">summary.csv</a> · <a href="\(root)csv/accounts.csv">accounts.csv</a> · \
+            <a href="\(root)csv/daily.csv">daily.csv</a> · <a href="\(root)csv/batches.csv">batches.csv</a> · \
+            <a href="\(root)csv/collection.csv">collection.csv</a></p></header>
+            """
+    }
+
+    /// Visible warnings: a night without data, accounts that failed to collect.
+    static func warnings(_ data: ReportData, accounts: [FailedFetch], root: String) -> String {
+        var out = ""
+        if !data.night.hasData {
+            out += "<p class=\"warning\" role=\"status\"><strong>No collection ran in this window.</strong> "
+                + "The figures below are a gap, not zeros.</p>"
+        }
+        if !accounts.isEmpty {
+            let items = accounts.prefix(50).map { failure in
+                "<li><a href=\"\(root)accounts/\(Slug.make(failure.accountID)).html\">\(HTML.escape(failure.accountID))</a>: "
+                    + "\(HTML.escape(failure.outcome.rawValue))\(failure.httpStatus.map { " (HTTP \($0))" } ?? "") — \(HTML.escape(failure.error))</li>"
+            }.joined()
+            out += "<div class=\"warning\" role=\"status\"><strong>Partial data: \(accounts.count) account(s) failed to collect "
+                + "in this window.</strong> Their counts are from their last successful collection.<ul>\(items)</ul>"
+                + (accounts.count > 50 ? "<p>… and \(accounts.count - 50) more (see collection.csv).</p>" : "") + "</div>"
+        }
+        return out
+    }
+
+    /// A headline figure with optional change markers.
+    static func card(_ label: String, _ value: String, change: String = "") -> String {
+        "<li><span class=\"label\">\(HTML.escape(label))</span><span class=\"value\">\(value)</span>\(change)</li>"
+    }
+
+    /// "▲ 3 vs day before · ▼ 2 vs week before", or nothing when either side has no data.
+    static func change(_ now: Double?, dayBefore: Double?, weekBefore: Double?, percent: Bool) -> String {
+        func one(_ before: Double?, _ label: String) -> String? {
+            guard let now, let before else { return nil }
+            let delta = now - before
+            let arrow = delta > 0 ? "▲" : (delta < 0 ? "▼" : "＝")
+            let amount = percent ? String(format: "%.1f pp", abs(delta) * 100) : String(Int(abs(delta).rounded()))
+            return "\(arrow) \(amount) vs \(label)"
+        }
+        let parts = [one(dayBefore, "day before"), one(weekBefore, "week before")].compactMap { $0 }
+        return parts.isEmpty ? "" : "<span class=\"change\">\(parts.joined(separator: " · "))</span>"
+    }
+
+    /// A chart with its caption, a CSV link with exactly its data, and a data table.
+    static func figure(id: String, caption: String, svg: String, csv: String, table: Table, zone: TimeZone) -> String {
+        """
+        <figure aria-labelledby="\(id)-caption"><figcaption id="\(id)-caption">\(HTML.escape(caption))</figcaption>
+        \(svg)
+        <p class="chart-links"><a href="\(csv)">Download this chart's data (CSV)</a></p>
+        <details><summary>Data table</summary>\(dataTable(table, zone: zone, id: "\(id)-data", caption: caption))</details>
+        </figure>
+        """
+    }
+
+    /// Any report table as an HTML table, numbers right-aligned and sortable by value.
+    static func dataTable(_ table: Table, zone: TimeZone, id: String, caption: String, link: ((Int, [Cell]) -> String?)? = nil) -> String {
+        let numeric = table.columns.indices.map { column in
+            table.rows.contains { row in
+                switch row[column] { case .integer, .fraction, .decimal: true; default: false }
+            }
+        }
+        let rows = table.rows.enumerated().map { index, row in
+            row.enumerated().map { column, cell -> (display: String, sort: String) in
+                var shown = display(cell, zone: zone)
+                if column == 0, let href = link?(index, row) { shown = "<a href=\"\(href)\">\(shown)</a>" }
+                return (shown, sortKey(cell))
+            }
+        }
+        return HTML.table(
+            caption: HTML.escape(caption), headers: zip(table.columns, numeric).map { ($0, numeric: $1) }, rows: rows, id: id)
+    }
+
+    static func display(_ cell: Cell, zone: TimeZone) -> String {
+        switch cell {
+        case .text(let text): HTML.escape(text)
+        case .integer(let value): HTML.number(value)
+        case .fraction(let value): HTML.percent(value)
+        case .decimal(let value): String(format: "%.2f", value)
+        case .timestamp(let seconds): HTML.time(seconds, zone)
+        case .empty: "<span class=\"na\">–</span>"
+        }
+    }
+
+    static func sortKey(_ cell: Cell) -> String {
+        switch cell {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .fraction(let value), .decimal(let value): String(value)
+        case .timestamp(let seconds): String(seconds)
+        case .empty: ""
+        }
+    }
+
+    /// Plain-words definitions of every figure.
+    static let definitions = """
+        <h2 id="definitions">Definitions</h2><dl>
+        <dt>Window</dt><dd>The calendar day in the report time zone, local midnight to midnight (23 or 25 hours on daylight-saving days).</dd>
+        <dt>Entered a status</dt><dd>A run saw the batch change to that status, or saw it for the first time after the account's first collection. What the first collection finds is the baseline, not that night's throughput.</dd>
+        <dt>Failure rate</dt><dd>failed / (completed + failed + stopped), over batches that finished in the window. Empty when nothing finished.</dd>
+        <dt>Stop rate</dt><dd>stopped / (completed + failed + stopped), likewise.</dd>
+        <dt>Progress points per hour</dt><dd>Positive changes of progress between two observations of a batch, summed over batches, per hour of the window.</dd>
+        <dt>Time to terminal</dt><dd>From first sight of a batch to the run that saw it completed, failed or stopped; median (p50) and 95th percentile. Known to within the polling resolution (the usual gap between runs).</dd>
+        <dt>Stuck</dt><dd>In progress with no change of progress for the configured time (24 h by default) at the end of the window.</dd>
+        <dt>Old pending</dt><dd>Pending since first seen for the configured time or longer.</dd>
+        <dt>Worst accounts</dt><dd>Accounts with failures, ranked by failure rate, among those with at least the minimum number of finished batches.</dd>
+        <dt>Partial data</dt><dd>An account whose every collection in the window failed keeps the counts of its last successful collection; it is listed at the top of the page.</dd>
+        </dl>
+        """
+}
