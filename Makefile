@@ -1,6 +1,7 @@
 # fpreport: `make demo` and `make test` are the two set-up commands.
 SWIFT ?= swift
 BIN := .build/debug/fpreport
+FORMATS ?= csv,xlsx,html
 
 .PHONY: all deps build demo test bench check-outputs clean
 
@@ -14,10 +15,14 @@ build: deps
 
 # Simulates 14 nights over 40 accounts on the embedded simulator and writes the report.
 demo: build
-	$(BIN) demo --accounts 40 --days 14 --out Reports --formats $(or $(FORMATS),csv,xlsx,html)
+	$(BIN) demo --accounts 40 --days 14 --out Reports --formats $(FORMATS)
 
 test: deps
 	$(SWIFT) test
+
+# Runs the demo's reports through LibreOffice, openpyxl, the Nu validator and Chromium.
+check-outputs: demo
+	scripts/check-outputs.sh
 
 clean:
 	rm -rf .build data Reports/20* Reports/latest Reports/index.html

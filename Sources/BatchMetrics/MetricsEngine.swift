@@ -143,12 +143,10 @@ public struct MetricsEngine: Sendable {
         var health = CollectionHealth()
         health.accountsConfigured = configured
         health.runs = runs
-        var lastFailure: [String: FetchRecord] = [:]
+        var last: [String: FetchRecord] = [:]
         var okAccounts: Set<String> = []
-        var attempted: Set<String> = []
         var latencies: [Int] = []
         for fetch in fetches {
-            attempted.insert(fetch.accountID)
             health.fetches += 1
             health.fetchOutcomes[fetch.outcome, default: 0] += 1
             if let status = fetch.httpStatus { health.httpStatuses[status, default: 0] += 1 }
@@ -156,14 +154,16 @@ public struct MetricsEngine: Sendable {
             health.retries += fetch.retries
             health.rateLimited += fetch.rateLimited
             if fetch.requests > 0 { latencies.append(fetch.latencyMillis) }
-            if fetch.outcome == .ok { okAccounts.insert(fetch.accountID) } else { lastFailure[fetch.accountID] = fetch }
+            if fetch.outcome == .ok { okAccounts.insert(fetch.accountID) }
+            // Fetches come in observation order: the last one per account wins.
+            last[fetch.accountID] = fetch
         }
         latencies.sort()
         health.latencyP50Millis = Quantile.nearestRank(latencies, 0.5)
         health.latencyP95Millis = Quantile.nearestRank(latencies, 0.95)
-        health.accountsAttempted = attempted.count
+        health.accountsAttempted = last.count
         health.accountsOK = okAccounts.count
-        health.failedAccounts = lastFailure.filter { !okAccounts.contains($0.key) }.values
+        health.failedAccounts = last.values.filter { $0.outcome != .ok }
             .map { FailedFetch(accountID: $0.accountID, outcome: $0.outcome, httpStatus: $0.httpStatus, error: $0.error ?? "") }
             .sorted { $0.accountID < $1.accountID }
         return health

@@ -99,7 +99,7 @@ public struct CollectionHealth: Sendable, Hashable {
     public var accountsAttempted = 0
     /// Accounts with at least one successful fetch.
     public var accountsOK = 0
-    /// Accounts whose every fetch in the window failed, with the last failure.
+    /// Accounts whose last fetch in the window failed (their end-of-window counts are older), with that failure.
     public var failedAccounts: [FailedFetch] = []
     /// Fetches by outcome and by HTTP status.
     public var fetchOutcomes: [FetchOutcome: Int] = [:]
@@ -119,7 +119,7 @@ public struct CollectionHealth: Sendable, Hashable {
     public func rate(of outcome: FetchOutcome) -> Double? { Rates.ratio(fetchOutcomes[outcome] ?? 0, fetches) }
 }
 
-/// An account none of whose fetches in the window succeeded, with its last failure.
+/// An account whose last fetch in the window failed, with that failure.
 public struct FailedFetch: Sendable, Hashable {
     public var accountID: String
     public var outcome: FetchOutcome

@@ -25,7 +25,7 @@ public enum ReportTables {
         add("runs_in_window", .integer(night.runs.count), "runs", "Collection runs whose observation time lies in the window; 0 means a gap, not zeros.")
         add("accounts", .integer(night.accounts.count), "accounts", "Accounts in the history.")
         add("accounts_collected_ok", .integer(night.collection.accountsOK), "accounts", "Accounts with at least one successful fetch in the window.")
-        add("accounts_failed_to_collect", .integer(night.collection.failedAccounts.count), "accounts", "Accounts none of whose fetches in the window succeeded; their figures are partial.")
+        add("accounts_failed_to_collect", .integer(night.collection.failedAccounts.count), "accounts", "Accounts whose last collection in the window failed; their end-of-window counts come from an earlier successful one.")
         for status in night.statuses {
             add("batches_\(status.status.rawValue)_at_end", .integer(status.atEnd), "batches", "Batches in status \(status.status.rawValue) at the end of the window (latest successful fetch per account).")
         }
@@ -143,7 +143,7 @@ public enum ReportTables {
         }
         let totals: [(String, Int?)] = [
             ("accounts_configured", health.accountsConfigured), ("accounts_attempted", health.accountsAttempted),
-            ("accounts_ok", health.accountsOK), ("accounts_failed", health.failedAccounts.count), ("runs", health.runs),
+            ("accounts_ok_at_least_once", health.accountsOK), ("accounts_last_fetch_failed", health.failedAccounts.count), ("runs", health.runs),
             ("requests", health.requests), ("retries", health.retries), ("rate_limited_429", health.rateLimited),
             ("latency_p50_ms", health.latencyP50Millis), ("latency_p95_ms", health.latencyP95Millis),
         ]

@@ -25,7 +25,12 @@ import Testing
         #expect(outcome.runs == 12)
         #expect(outcome.lastCollection.totals.accountsOK == 12)
         #expect(outcome.published.window.date == "2026-11-03")
-        #expect(outcome.published.files == ["csv/accounts.csv", "csv/statuses.csv"])
+        let files = outcome.published.files
+        for expected in ["csv/accounts.csv", "csv/statuses.csv", "csv/summary.csv", "index.html", "report.xlsx", "managers/ana-souza-b69p.xlsx"] {
+            #expect(files.contains(expected), "\(expected)")
+        }
+        #expect(files.filter { $0.hasPrefix("accounts/") && $0.hasSuffix(".html") }.count == 12)
+        #expect(FileManager.default.fileExists(atPath: folder.path("Reports/index.html")))
         let accounts = try String(contentsOfFile: folder.path("Reports/latest/csv/accounts.csv"), encoding: .utf8)
         let lines = accounts.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 13)
@@ -50,7 +55,8 @@ import Testing
         let secondBytes = try second.files.map { try Data(contentsOf: second.folder.appendingPathComponent($0)) }
         #expect(first.files == second.files)
         #expect(firstBytes == secondBytes)
-        #expect(firstBytes.allSatisfy { $0.count > 100 })
+        #expect(firstBytes.allSatisfy { !$0.isEmpty })
+        #expect(first.files.contains("report.xlsx"))
     }
 
     @Test func reportRefusesAMalformedDate() async throws {

@@ -34,7 +34,7 @@ enum PageParts {
                     + "\(HTML.escape(failure.outcome.rawValue))\(failure.httpStatus.map { " (HTTP \($0))" } ?? "") — \(HTML.escape(failure.error))</li>"
             }.joined()
             out += "<div class=\"warning\" role=\"status\"><strong>Partial data: \(accounts.count) account(s) failed to collect "
-                + "in this window.</strong> Their counts are from their last successful collection.<ul>\(items)</ul>"
+                + "at the last collection of this window.</strong> Their counts are from their last successful collection.<ul>\(items)</ul>"
                 + (accounts.count > 50 ? "<p>… and \(accounts.count - 50) more (see collection.csv).</p>" : "") + "</div>"
         }
         return out
@@ -120,7 +120,7 @@ enum PageParts {
         <dt>Stuck</dt><dd>In progress with no change of progress for the configured time (24 h by default) at the end of the window.</dd>
         <dt>Old pending</dt><dd>Pending since first seen for the configured time or longer.</dd>
         <dt>Worst accounts</dt><dd>Accounts with failures, ranked by failure rate, among those with at least the minimum number of finished batches.</dd>
-        <dt>Partial data</dt><dd>An account whose every collection in the window failed keeps the counts of its last successful collection; it is listed at the top of the page.</dd>
+        <dt>Partial data</dt><dd>An account whose last collection in the window failed keeps the counts of its last successful collection; it is listed at the top of the page.</dd>
         </dl>
         """
 }

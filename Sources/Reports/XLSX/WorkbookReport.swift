@@ -149,7 +149,7 @@ struct WorkbookReport {
         if !failed.isEmpty {
             let names = failed.prefix(20).map(\.accountID).joined(separator: ", ") + (failed.count > 20 ? ", …" : "")
             try sheet.write(
-                "Partial data: \(failed.count) account(s) failed to collect: \(names). See the Collection sheet.",
+                "Partial data: \(failed.count) account(s) failed at the last collection of the window: \(names). See the Accounts and Collection sheets.",
                 row: row, column: 0, format: Self.warning)
             row += 1
         }

@@ -1,0 +1,142 @@
+import BatchMetrics
+import FPModel
+import FPTestSupport
+import Foundation
+import Testing
+
+@testable import Reports
+
+/// The reports of a fixed history: golden files, hostile text, reproducibility.
+@Suite struct ReportOutputTests {
+    /// Compares `actual` with the golden file `name`; `FPREPORT_RECORD_GOLDEN=1` rewrites it.
+    func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
+        if ProcessInfo.processInfo.environment["FPREPORT_RECORD_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: url)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        guard expected != actual else { return }
+        let a = actual.components(separatedBy: "\n")
+        let e = expected.components(separatedBy: "\n")
+        let line = Array(zip(a, e)).firstIndex { $0 != $1 } ?? min(a.count, e.count)
+        Issue.record(
+            """
+            \(name) differs from its golden file at line \(line + 1) (re-record with FPREPORT_RECORD_GOLDEN=1):
+            - expected: \(line < e.count ? e[line] : "<end>")
+            + actual:   \(line < a.count ? a[line] : "<end>")
+            """, sourceLocation: sourceLocation)
+    }
+
+    func build(_ formats: Set<ReportFormat> = Set(ReportFormat.allCases)) async throws -> (TemporaryDirectory, [String]) {
+        let store = try await ReportFixture.history()
+        let data = try await ReportFixture.data(store)
+        let folder = try TemporaryDirectory()
+        let files = try ReportBuilder(formats: formats).write(data, into: folder.url)
+        return (folder, files)
+    }
+
+    @Test func csvSetMatchesGoldenFiles() async throws {
+        let (folder, files) = try await build([.csv])
+        defer { folder.remove() }
+        #expect(files == [
+            "csv/accounts.csv", "csv/batches.csv", "csv/chart-daily-throughput.csv", "csv/chart-status-mix.csv",
+            "csv/chart-worst-accounts.csv", "csv/collection.csv", "csv/daily.csv", "csv/statuses.csv", "csv/summary.csv",
+        ])
+        for file in files {
+            try expectGolden(try String(contentsOfFile: folder.path(file), encoding: .utf8), file.replacingOccurrences(of: "/", with: "_"))
+        }
+    }
+
+    @Test func fleetPageMatchesGoldenFile() async throws {
+        let (folder, _) = try await build([.html])
+        defer { folder.remove() }
+        try expectGolden(try String(contentsOfFile: folder.path("index.html"), encoding: .utf8), "index.html")
+    }
+
+    @Test func hostileTextIsEscapedNeutralisedAndCannotLeaveTheFolder() async throws {
+        let (folder, files) = try await build()
+        defer { folder.remove() }
+        // Slugs stay inside accounts/ and managers/.
+        for file in files {
+            #expect(!file.contains(".."), "\(file)")
+            #expect(file.split(separator: "/").count <= 2)
+        }
+        let html = try String(contentsOfFile: folder.path("index.html"), encoding: .utf8)
+        #expect(!html.contains("<script>alert(1)</script>"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("<b>no</b>"))
+        #expect(html.contains("Partial data: 1 account(s) failed to collect"))
+        let accountPages = files.filter { $0.hasPrefix("accounts/") && $0.hasSuffix(".html") }
+        #expect(accountPages.count == 3)
+        for page in accountPages {
+            let text = try String(contentsOfFile: folder.path(page), encoding: .utf8)
+            #expect(!text.contains("<script>alert"))
+        }
+        let csv = try String(contentsOfFile: folder.path("csv/accounts.csv"), encoding: .utf8)
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""))
+        // No cell of any workbook is a formula.
+        for workbook in files where workbook.hasSuffix(".xlsx") {
+            let xml = try unzipText(folder.path(workbook))
+            #expect(!xml.contains("<f>"), "\(workbook) has a formula")
+            if workbook == "report.xlsx" { #expect(xml.contains("=HYPERLINK(")) }
+        }
+    }
+
+    @Test func managerWorkbooksHoldOnlyTheirAccounts() async throws {
+        let (folder, files) = try await build([.xlsx])
+        defer { folder.remove() }
+        let managers = files.filter { $0.hasPrefix("managers/") }
+        #expect(managers.count == 2)
+        let ana = try #require(managers.first { $0.hasPrefix("managers/ana-souza-") })
+        let xml = try unzipText(folder.path(ana))
+        #expect(xml.contains("acc-3"))
+        #expect(!xml.contains("etc/passwd"))
+    }
+
+    @Test func sameHistorySameBytes() async throws {
+        let (first, files) = try await build()
+        let (second, again) = try await build()
+        defer {
+            first.remove()
+            second.remove()
+        }
+        #expect(files == again)
+        for file in files {
+            let a = try Data(contentsOf: first.url.appendingPathComponent(file))
+            let b = try Data(contentsOf: second.url.appendingPathComponent(file))
+            #expect(a == b, "\(file) differs between two builds")
+        }
+    }
+
+    @Test func metricsOfTheFixtureAreExact() async throws {
+        let store = try await ReportFixture.history()
+        let data = try await ReportFixture.data(store)
+        let night = data.night
+        // Runs at 04:00 and 16:00 Berlin on the 14th (steps 4 and 5).
+        #expect(night.runs.count == 2)
+        #expect(night.window.hours == 24)
+        let first = try #require(night.accounts.first { $0.accountID == "acc-1" })
+        // acc-1 (a=0): arrivals 2 and 3 finish on the 14th; arrival 3 fails ((3+0) % 3 == 0).
+        #expect(first.completed == 1)
+        #expect(first.failed == 1)
+        #expect(first.failureRate == 0.5)
+        #expect(first.stuck == 1, "batch 0001 has sat at 40 % since the first run")
+        #expect(night.collection.failedAccounts.map(\.accountID) == ["../../etc/passwd"])
+        #expect(night.timeToTerminal.p50 == 86_400)
+        #expect(night.pollingResolutionSeconds == 43_200)
+    }
+
+    /// The text of every XML part of an XLSX (a zip), via Python's zipfile.
+    func unzipText(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(''.join(z.read(n).decode() for n in z.namelist() if n.endswith('.xml')))", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
