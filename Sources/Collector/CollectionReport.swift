@@ -14,11 +14,15 @@ public struct CollectionReport: Sendable {
     public var seconds: Double
     /// True when the run stopped before every account was attempted (store failure).
     public var aborted: Bool
+    /// How often the circuit breaker opened.
+    public var breakerOpenings: Int
+    /// Accounts whose latest collections all failed (two runs or more), from the history.
+    public var unhealthyAccounts: [String] = []
 
     public init(
         runID: RunID, asOf: UnixSeconds, totals: RunTotals, outcomes: [FetchOutcome: Int],
         failures: [(accountID: String, outcome: FetchOutcome, detail: String)], latencyP50Millis: Int?,
-        latencyP95Millis: Int?, seconds: Double, aborted: Bool
+        latencyP95Millis: Int?, seconds: Double, aborted: Bool, breakerOpenings: Int = 0
     ) {
         self.runID = runID
         self.asOf = asOf
@@ -29,6 +33,7 @@ public struct CollectionReport: Sendable {
         self.latencyP95Millis = latencyP95Millis
         self.seconds = seconds
         self.aborted = aborted
+        self.breakerOpenings = breakerOpenings
     }
 
     /// `200 accounts: 198 ok, 1 forbidden, 1 timeout; 1000 requests (2 retries, 0 × 429); 312 events; 4.1 s`
@@ -42,6 +47,7 @@ public struct CollectionReport: Sendable {
         return "run \(runID): \(totals.accountsTotal) accounts: \(parts.isEmpty ? "none" : parts.joined(separator: ", "))"
             + "; \(totals.requests) requests (\(totals.retries) retries, \(totals.rateLimited) × 429)"
             + "; \(totals.eventsWritten) events" + latency
+            + (breakerOpenings > 0 ? "; circuit breaker opened \(breakerOpenings)×" : "")
             + "; \(String(format: "%.1f", seconds)) s" + (aborted ? "; ABORTED" : "")
     }
 }

@@ -7,25 +7,41 @@ import Logging
 /// One collection run over every account (SPEC sections 1 and 3).
 ///
 /// A bounded fan-out (never more than `concurrency` accounts, so requests, in flight), five status
-/// calls per account, retries with full jitter, and one store transaction per account written as
-/// soon as that account is done, so what was collected survives a later failure.
+/// calls per account, retries with full jitter under a run-wide budget, a token bucket per account,
+/// a limiter that halves on 429, a circuit breaker, deadlines per account and per run, and one
+/// store transaction per account written as soon as that account is done, so what was collected
+/// survives a later failure.
 public struct Collector: Sendable {
     /// How the run behaves.
     public struct Configuration: Sendable {
         public var concurrency: Int
         public var retry: RetryPolicy
-        /// An account not done by then is cut short and recorded as `timeout`.
+        /// Per `Account-ID`; the API documents 400.
+        public var requestsPerMinutePerAccount: Int
+        /// An account still retrying after this long is recorded as `timeout`.
         public var accountDeadlineSeconds: Double
+        /// Accounts not finished by then are `skipped_deadline`.
+        public var runDeadlineSeconds: Double
+        /// Retries allowed in the whole run: this share of the planned requests, plus 20.
+        public var retryBudgetShare: Double
+        public var breakerThreshold: Int
+        public var breakerCooldownSeconds: Double
         public var toolVersion: String
         public var configDigest: String
 
         public init(
-            concurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), accountDeadlineSeconds: Double = 300,
-            toolVersion: String, configDigest: String
+            concurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), requestsPerMinutePerAccount: Int = 300,
+            accountDeadlineSeconds: Double = 300, runDeadlineSeconds: Double = 3 * 3600, retryBudgetShare: Double = 0.2,
+            breakerThreshold: Int = 10, breakerCooldownSeconds: Double = 15, toolVersion: String, configDigest: String
         ) {
             self.concurrency = concurrency
             self.retry = retry
+            self.requestsPerMinutePerAccount = requestsPerMinutePerAccount
             self.accountDeadlineSeconds = accountDeadlineSeconds
+            self.runDeadlineSeconds = runDeadlineSeconds
+            self.retryBudgetShare = retryBudgetShare
+            self.breakerThreshold = breakerThreshold
+            self.breakerCooldownSeconds = breakerCooldownSeconds
             self.toolVersion = toolVersion
             self.configDigest = configDigest
         }
@@ -40,13 +56,23 @@ public struct Collector: Sendable {
         public init(_ reason: String) { self.reason = reason }
     }
 
+    /// What the accounts of one run share: limits, budget, breaker, deadline.
+    struct RunGuards: Sendable {
+        let rate: AccountRateLimiter
+        let adaptive: AdaptiveLimiter
+        let budget: RetryBudget
+        let breaker: CircuitBreaker
+        /// Clock reading after which no request starts.
+        let deadline: Double
+    }
+
     public let configuration: Configuration
     public let client: FirstPromoterClient
     public let store: any HistoryWriter
     public let keys: KeyProvider
     public let logger: Logger
-    /// Waits between attempts; tests pass one that does not sleep.
-    public let sleep: @Sendable (Double) async throws -> Void
+    /// Monotonic time for waits and deadlines; tests pass one that does not sleep.
+    public let clock: any CollectorClock
     /// A uniform draw in [0, 1) for jitter.
     public let random: @Sendable () -> Double
     /// Wall-clock now, for run records and leases.
@@ -54,8 +80,7 @@ public struct Collector: Sendable {
 
     public init(
         configuration: Configuration, client: FirstPromoterClient, store: any HistoryWriter, keys: @escaping KeyProvider,
-        logger: Logger,
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+        logger: Logger, clock: any CollectorClock = SystemCollectorClock(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -64,7 +89,7 @@ public struct Collector: Sendable {
         self.store = store
         self.keys = keys
         self.logger = logger
-        self.sleep = sleep
+        self.clock = clock
         self.random = random
         self.now = now
     }
@@ -78,6 +103,12 @@ public struct Collector: Sendable {
         let runID = try await store.beginRun(RunStart(
             asOf: asOf.unixSeconds, startedAt: started.unixSeconds, toolVersion: configuration.toolVersion,
             configDigest: configuration.configDigest, holder: holder))
+        let guards = RunGuards(
+            rate: AccountRateLimiter(perMinute: configuration.requestsPerMinutePerAccount),
+            adaptive: AdaptiveLimiter(maximum: configuration.concurrency),
+            budget: RetryBudget(Int(Double(accounts.count * BatchStatus.allCases.count) * configuration.retryBudgetShare) + 20),
+            breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldownSeconds),
+            deadline: clock.now() + configuration.runDeadlineSeconds)
         var tally = Tally()
         var storeError: (any Error)?
 
@@ -86,7 +117,7 @@ public struct Collector: Sendable {
             func startNext() {
                 guard let account = pending.next() else { return }
                 group.addTask {
-                    let result = await collect(account)
+                    let result = await collect(account, guards: guards)
                     do {
                         return .success((result, try await store.record(result, run: runID)))
                     } catch {
@@ -125,7 +156,8 @@ public struct Collector: Sendable {
             runID: runID, asOf: asOf.unixSeconds, totals: tally.totals, outcomes: tally.outcomes,
             failures: tally.failures.sorted { $0.accountID < $1.accountID },
             latencyP50Millis: nearestRank(tally.latencies, 0.5), latencyP95Millis: nearestRank(tally.latencies, 0.95),
-            seconds: finished.timeIntervalSince(started), aborted: false)
+            seconds: finished.timeIntervalSince(started), aborted: false,
+            breakerOpenings: await guards.breaker.openings)
     }
 
     /// Running totals of the run, kept by the one task that consumes results.

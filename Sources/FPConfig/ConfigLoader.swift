@@ -39,7 +39,8 @@ public enum ConfigLoader {
         if let api = top["api"] {
             let keys = try reader.mapping(api, key: "api", allowed: [
                 "base_url", "api_key_env", "key_file", "concurrency", "timeout_seconds", "connect_timeout_seconds",
-                "requests_per_minute_per_account", "max_attempts", "account_deadline_seconds", "max_body_bytes",
+                "requests_per_minute_per_account", "max_attempts", "account_deadline_seconds", "run_deadline_seconds",
+                "max_body_bytes",
             ])
             if let node = keys["base_url"] { config.api.baseURL = try reader.baseURL(node, key: "api.base_url") }
             if let node = keys["api_key_env"] { config.api.apiKeyEnv = try reader.variableName(node, key: "api.api_key_env") }
@@ -60,6 +61,9 @@ public enum ConfigLoader {
             if let node = keys["max_attempts"] { config.api.maxAttempts = try reader.int(node, key: "api.max_attempts", 1...10) }
             if let node = keys["account_deadline_seconds"] {
                 config.api.accountDeadlineSeconds = try reader.number(node, key: "api.account_deadline_seconds", 1...86_400)
+            }
+            if let node = keys["run_deadline_seconds"] {
+                config.api.runDeadlineSeconds = try reader.number(node, key: "api.run_deadline_seconds", 10...86_400)
             }
             if let node = keys["max_body_bytes"] {
                 config.api.maxBodyBytes = try reader.int(node, key: "api.max_body_bytes", 1024...(256 << 20))

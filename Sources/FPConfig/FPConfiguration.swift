@@ -16,6 +16,7 @@ public struct FPConfiguration: Sendable {
         public var requestsPerMinutePerAccount: Int = 300
         public var maxAttempts: Int = 4
         public var accountDeadlineSeconds: Double = 300
+        public var runDeadlineSeconds: Double = 3 * 3600
         public var maxBodyBytes: Int = 1 << 20
 
         public init() {}

@@ -38,8 +38,9 @@ public struct CollectJob: Sendable {
         let collector = Collector(
             configuration: .init(
                 concurrency: config.api.concurrency, retry: RetryPolicy(maxAttempts: config.api.maxAttempts),
-                accountDeadlineSeconds: config.api.accountDeadlineSeconds, toolVersion: FPReportVersion.current,
-                configDigest: config.digest),
+                requestsPerMinutePerAccount: config.api.requestsPerMinutePerAccount,
+                accountDeadlineSeconds: config.api.accountDeadlineSeconds, runDeadlineSeconds: config.api.runDeadlineSeconds,
+                toolVersion: FPReportVersion.current, configDigest: config.digest),
             client: client, store: ForcingWriter(store: store, force: force), keys: keys, logger: logger, now: now)
         let result: Result<CollectionReport, any Error>
         do {

@@ -27,7 +27,7 @@ import Testing
             return Collector(
                 configuration: .init(concurrency: concurrency, toolVersion: "test", configDigest: "digest"),
                 client: client, store: store, keys: { _ in .success(key) }, logger: Logger(label: "test"),
-                sleep: { _ in })
+                clock: TestClock())
         }
 
         func collect(_ accounts: [Account], at asOf: Date, concurrency: Int = 8) async throws -> CollectionReport {

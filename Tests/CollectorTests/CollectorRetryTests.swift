@@ -9,10 +9,6 @@ import Testing
 
 /// Retries against a scripted server, with a sleep that records instead of waiting.
 @Suite struct CollectorRetryTests {
-    actor Sleeps {
-        var delays: [Double] = []
-        func add(_ delay: Double) { delays.append(delay) }
-    }
 
     func run(
         _ reply: @escaping @Sendable (Int, ScriptedServer.Received) -> ScriptedServer.Reply
@@ -20,18 +16,18 @@ import Testing
         let server = try await ScriptedServer.start(reply)
         let http = FirstPromoterClient.makeHTTPClient()
         let store = try SQLiteHistoryStore.inMemory()
-        let sleeps = Sleeps()
+        let clock = TestClock()
         let key = APIKey("k")!
         let collector = Collector(
             configuration: .init(concurrency: 1, toolVersion: "t", configDigest: "d"),
             client: FirstPromoterClient(configuration: .init(baseURL: server.baseURL), httpClient: http, logger: Logger(label: "t")),
             store: store, keys: { _ in .success(key) }, logger: Logger(label: "t"),
-            sleep: { await sleeps.add($0) }, random: { 0.5 })
+            clock: clock, random: { 0.5 })
         let report = try await collector.run(accounts: [Account(id: "acc-1")], asOf: Date(timeIntervalSince1970: 1000), holder: "t")
         let received = await server.log.requests
         await server.stop()
         try await http.shutdown()
-        return (report, received, await sleeps.delays)
+        return (report, received, clock.sleeps)
     }
 
     @Test func aServerErrorIsRetriedAndTheAccountEndsOK() async throws {

@@ -67,7 +67,7 @@ import Testing
         ("apii:\n  concurrency: 3\naccounts: [{id: a}]",
          "/etc/fpreport/fpreport.yaml:1: apii: unknown key; expected one of: api, database, reports, metrics, accounts, accounts_file"),
         ("api:\n  concurency: 3\naccounts: [{id: a}]",
-         "/etc/fpreport/fpreport.yaml:2: api.concurency: unknown key; expected one of: base_url, api_key_env, key_file, concurrency, timeout_seconds, connect_timeout_seconds, requests_per_minute_per_account, max_attempts, account_deadline_seconds, max_body_bytes"),
+         "/etc/fpreport/fpreport.yaml:2: api.concurency: unknown key; expected one of: base_url, api_key_env, key_file, concurrency, timeout_seconds, connect_timeout_seconds, requests_per_minute_per_account, max_attempts, account_deadline_seconds, run_deadline_seconds, max_body_bytes"),
         ("api:\n  concurrency: lots\naccounts: [{id: a}]",
          "/etc/fpreport/fpreport.yaml:2: api.concurrency: expected a whole number from 1 to 256, got \"lots\""),
         ("api:\n  concurrency: 0\naccounts: [{id: a}]",
