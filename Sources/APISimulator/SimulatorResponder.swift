@@ -10,6 +10,12 @@ struct SimulatorResponder: Sendable {
         var status: Int
         var body: String?
         var retryAfter: Int?
+        /// Wait this long before answering.
+        var delaySeconds: Double = 0
+        /// Close the connection instead of answering.
+        var reset = false
+        /// Never answer (until the server stops).
+        var hang = false
     }
 
     let configuration: SimulatorConfiguration
@@ -18,19 +24,31 @@ struct SimulatorResponder: Sendable {
 
     func progress(authorization: String?, accountID: String?, query: String?) async -> Reply {
         let account = accountID ?? ""
-        let recent = await state.begin(account: account)
-        let reply = await answer(authorization: authorization, accountID: account, query: query, recentRequests: recent)
-        await state.end(status: reply.status)
+        let arrival = await state.begin(
+            account: account, limitPerMinute: configuration.requestsPerMinutePerAccount, burst: configuration.rateLimitBurst)
+        var reply = await answer(authorization: authorization, accountID: account, query: query, arrival: arrival)
+        if let index = world.accountIndex(of: account) {
+            reply.delaySeconds += latency(accountIndex: index, count: arrival.count)
+        }
+        await state.end(status: reply.reset || reply.hang ? 0 : reply.status)
         return reply
     }
 
-    private func answer(authorization: String?, accountID: String, query: String?, recentRequests: Int) async -> Reply {
+    private func answer(authorization: String?, accountID: String, query: String?, arrival: SimulatorState.Arrival) async -> Reply {
         guard authorization == "Bearer \(configuration.apiKey)", !configuration.unauthorizedAccounts.contains(accountID)
         else {
             return Reply(status: 401, body: nil)
         }
         guard let index = world.accountIndex(of: accountID), !configuration.forbiddenAccounts.contains(accountID) else {
             return Self.forbidden(accountID.isEmpty ? "Account-ID header is required" : "Account not found or access denied")
+        }
+        switch fault(accountIndex: index, count: arrival.count, allowed: arrival.withinLimit) {
+        case .none: break
+        case .serverError(let code): return Reply(status: code, body: "<html><body>\(code)</body></html>")
+        case .reset: return Reply(status: 0, body: nil, reset: true)
+        case .hang: return Reply(status: 0, body: nil, hang: true)
+        case .rateLimited: return Reply(status: 429, body: #"{"message":"Too many requests","code":"rate_limited"}"#)
+        case .hostileBody(let kind): return Reply(status: 200, body: kind.body)
         }
         let filter = RailsQuery.statusFilter(query: query)
         let batches = world.batches(accountIndex: index, at: await state.now)

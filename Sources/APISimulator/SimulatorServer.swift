@@ -78,8 +78,9 @@ public final class SimulatorServer: Sendable {
         throw SimulatorError.didNotStart(host: host, port: port)
     }
 
-    /// Stops accepting requests, lets those in flight finish, and waits for the server to shut down.
+    /// Stops accepting requests, ends hung ones, lets the rest finish, and waits for the server to shut down.
     public func stop() async {
+        await state.stop()
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
@@ -93,14 +94,25 @@ public final class SimulatorServer: Sendable {
         }
     }
 
-    static func makeRouter(responder: SimulatorResponder, state: SimulatorState) -> Router<BasicRequestContext> {
-        let router = Router()
+    static func makeRouter(responder: SimulatorResponder, state: SimulatorState) -> Router<SimulatorContext> {
+        let router = Router(context: SimulatorContext.self)
         let accountHeader = HTTPField.Name("Account-ID")!
-        router.get("/api/v2/company/batch_processes/progress") { request, _ -> Response in
+        router.get("/api/v2/company/batch_processes/progress") { request, context -> Response in
             let reply = await responder.progress(
                 authorization: request.headers[.authorization],
                 accountID: request.headers[accountHeader],
                 query: request.uri.query)
+            if reply.delaySeconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(reply.delaySeconds * 1000))) }
+            if reply.hang {
+                // Hang until the client gives up or the server stops.
+                while !(await state.stopping), !Task.isCancelled, context.channel.isActive {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            if reply.reset || reply.hang {
+                context.channel.close(promise: nil)
+                throw SimulatorError.connectionReset
+            }
             var headers = HTTPFields()
             if reply.body != nil { headers[.contentType] = "application/json; charset=utf-8" }
             if let retryAfter = reply.retryAfter { headers[.retryAfter] = String(retryAfter) }
@@ -139,10 +151,25 @@ public final class SimulatorServer: Sendable {
 /// Why the simulator could not serve.
 public enum SimulatorError: Error, CustomStringConvertible {
     case didNotStart(host: String, port: Int)
+    /// A fault: the connection was closed without an answer.
+    case connectionReset
 
     public var description: String {
         switch self {
         case .didNotStart(let host, let port): "the simulator could not listen on \(host):\(port)"
+        case .connectionReset: "connection closed by the fault profile"
         }
+    }
+}
+
+/// The request context of the simulator: Hummingbird's basic one plus the channel, so a fault can
+/// close the connection.
+struct SimulatorContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

@@ -37,8 +37,22 @@ public actor SimulatorState {
         recentArrivals = [:]
     }
 
-    /// Records an arriving request; returns how many requests this account made in the last minute.
-    func begin(account: String) -> Int {
+    /// What the simulator knows about an arriving request.
+    struct Arrival {
+        /// The account's request number, 1-based, over the server's life.
+        var count: Int
+        /// Whether the account's token bucket had a token (what the `ratelimit` profile enforces).
+        var withinLimit: Bool
+    }
+
+    /// Set when the server stops, so hung requests end.
+    private(set) var stopping = false
+    private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+
+    func stop() { stopping = true }
+
+    /// Records an arriving request: counters, the per-minute window, and a token from the account's bucket.
+    func begin(account: String, limitPerMinute: Int, burst: Int) -> Arrival {
         inFlight += 1
         stats.requests += 1
         stats.maxInFlight = max(stats.maxInFlight, inFlight)
@@ -49,7 +63,17 @@ public actor SimulatorState {
         arrivals.append(instant)
         recentArrivals[account] = arrivals
         stats.maxPerAccountPerMinute = max(stats.maxPerAccountPerMinute, arrivals.count)
-        return arrivals.count
+
+        let rate = Double(limitPerMinute) / 60
+        var bucket = buckets[account] ?? (Double(burst), instant)
+        let elapsed = instant - bucket.at
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        bucket.tokens = min(Double(burst), bucket.tokens + seconds * rate)
+        bucket.at = instant
+        let allowed = bucket.tokens >= 1
+        if allowed { bucket.tokens -= 1 }
+        buckets[account] = bucket
+        return Arrival(count: stats.requestsByAccount[account] ?? 1, withinLimit: allowed)
     }
 
     func end(status: Int) {

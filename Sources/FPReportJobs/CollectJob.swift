@@ -12,7 +12,7 @@ public struct CollectJob: Sendable {
     public var config: FPConfiguration
     public var keys: Collector.KeyProvider
     public var logger: Logger
-    /// Take the lease from a live run.
+    /// Collect even when another process holds the run lock (for a run the operator knows is hung).
     public var force = false
     /// Wall-clock now for run records; the demo runs on the simulator's virtual clock instead.
     public var now: @Sendable () -> Date = { Date() }
@@ -28,6 +28,16 @@ public struct CollectJob: Sendable {
         asOf: Date? = nil, store: SQLiteHistoryStore? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> CollectionReport {
         let store = try store ?? SQLiteHistoryStore(path: config.database)
+        // The file lock first: while we hold it no other process collects into this database, so a
+        // run the database still marks as running belongs to a process that died; take it over.
+        let lock: RunLock?
+        do {
+            lock = try RunLock(databasePath: config.database, holder: Self.holder)
+        } catch let error as HistoryStoreError where error.isLeaseHeld && force {
+            logger.warning("--force: collecting although another run holds the lock", metadata: ["holder": "\(error.holder ?? "?")"])
+            lock = nil
+        }
+        defer { withExtendedLifetime(lock) {} }
         let httpClient = FirstPromoterClient.makeHTTPClient(
             connectTimeout: .milliseconds(Int64(config.api.connectTimeoutSeconds * 1000)), concurrency: config.api.concurrency)
         let client = FirstPromoterClient(
@@ -41,7 +51,8 @@ public struct CollectJob: Sendable {
                 requestsPerMinutePerAccount: config.api.requestsPerMinutePerAccount,
                 accountDeadlineSeconds: config.api.accountDeadlineSeconds, runDeadlineSeconds: config.api.runDeadlineSeconds,
                 toolVersion: FPReportVersion.current, configDigest: config.digest),
-            client: client, store: ForcingWriter(store: store, force: force), keys: keys, logger: logger, now: now)
+            client: client, store: ForcingWriter(store: store, force: true, logger: logger), keys: keys, logger: logger,
+            now: now)
         let result: Result<CollectionReport, any Error>
         do {
             result = .success(try await collector.run(
@@ -57,12 +68,19 @@ public struct CollectJob: Sendable {
     static var holder: String { "\(ProcessInfo.processInfo.hostName):\(getpid())" }
 }
 
-/// Passes `--force` to the store's lease check.
+/// Opens runs past the database lease: the caller holds the file lock, so any run still marked
+/// as running is dead (its process released the lock by exiting).
 struct ForcingWriter: HistoryWriter {
     let store: SQLiteHistoryStore
     let force: Bool
+    let logger: Logger
 
-    func beginRun(_ start: RunStart) async throws -> RunID { try await store.beginRun(start, force: force) }
+    func beginRun(_ start: RunStart) async throws -> RunID {
+        for abandoned in try await store.liveRuns() {
+            logger.warning("taking over an interrupted run", metadata: ["run": "\(abandoned.id)", "holder": "\(abandoned.holder)"])
+        }
+        return try await store.beginRun(start, force: force)
+    }
     func record(_ result: AccountFetchResult, run: RunID) async throws -> AccountWriteSummary {
         try await store.record(result, run: run)
     }

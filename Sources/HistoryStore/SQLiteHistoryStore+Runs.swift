@@ -49,6 +49,15 @@ extension SQLiteHistoryStore {
         }
     }
 
+    /// Runs the database still marks as running, with their holders.
+    public func liveRuns() async throws -> [(id: RunID, holder: String)] {
+        try await read("cannot read runs") { db in
+            try Row.fetchAll(db, sql: "SELECT id, holder FROM runs WHERE status = 'running' ORDER BY id").map {
+                (id: $0[0], holder: ($0[1] as String?) ?? "unknown")
+            }
+        }
+    }
+
     public func heartbeat(run: RunID, at time: UnixSeconds) async throws {
         try await write("cannot renew the run lease") { db in
             try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [time, run])

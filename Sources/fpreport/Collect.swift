@@ -18,7 +18,7 @@ extension FPReport {
         @Option(help: "Accounts allowed to fail before the exit code is 1.")
         var maxFailed = 0
 
-        @Flag(help: "Take the lock from a run that is still marked as collecting.")
+        @Flag(help: "Collect even when another process holds the run lock (only for a run you know is hung).")
         var force = false
 
         @Flag(help: "Print a machine-readable summary on standard output.")

@@ -19,6 +19,14 @@ extension FPReport {
         @Option(help: "Seed of the simulated world.") var seed: UInt64 = 1
         @Option(help: "Environment variable holding the accepted API key (test-key when unset).")
         var apiKeyEnv = "FIRSTPROMOTER_API_KEY"
+        @Option(help: "Faults to inject: none, flaky, ratelimit, slow, hostile, outage.")
+        var faultProfile: FaultProfile = .none
+        @Option(help: "Latency added to every answer, in milliseconds.")
+        var latencyMs = 0
+        @Option(help: "An account that answers 401 whatever the key (repeatable).")
+        var unauthorized: [String] = []
+        @Option(help: "An account that answers 403 (repeatable).")
+        var forbidden: [String] = []
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -27,6 +35,7 @@ extension FPReport {
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
             guard (1...100_000).contains(accounts) else { throw ValidationError("--accounts must be from 1 to 100000") }
+            guard (0...600_000).contains(latencyMs) else { throw ValidationError("--latency-ms must be from 0 to 600000") }
         }
 
         func run() async throws {
@@ -37,7 +46,9 @@ extension FPReport {
                 FileHandle.standardError.write(Data("fpreport: \(apiKeyEnv) is not set; accepting the key \"test-key\"\n".utf8))
             }
             let server = try await SimulatorServer.start(
-                configuration: SimulatorConfiguration(accounts: accounts, seed: seed, apiKey: key),
+                configuration: SimulatorConfiguration(
+                    accounts: accounts, seed: seed, apiKey: key, faults: faultProfile,
+                    unauthorizedAccounts: Set(unauthorized), forbiddenAccounts: Set(forbidden), latencyMillis: latencyMs),
                 host: host, port: port, logger: logger)
             // Written unbuffered so a script reading the first line gets it at once.
             FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))
@@ -45,3 +56,5 @@ extension FPReport {
         }
     }
 }
+
+extension FaultProfile: ExpressibleByArgument {}

@@ -1,0 +1,44 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An advisory lock on `<database>.lock`, held for a whole collection run.
+///
+/// The kernel releases it when the process dies, even by `kill -9`, so holding it proves that any
+/// run the database still calls "running" is dead. The file records who holds it, for the message
+/// a second run prints.
+public final class RunLock: Sendable {
+    private let descriptor: Int32
+    public let path: String
+
+    /// Takes the lock for `databasePath`, or throws a lease-held error naming the holder.
+    public init(databasePath: String, holder: String) throws {
+        path = databasePath + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw HistoryStoreError("cannot open the lock file: \(String(cString: strerror(errno)))", path: path)
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let current = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(fd)
+            let who = current.flatMap { $0.isEmpty ? nil : $0 } ?? "another process"
+            throw HistoryStoreError(
+                "another fpreport run (\(who)) is collecting into this database", path: databasePath, holder: who,
+                isLeaseHeld: true)
+        }
+        descriptor = fd
+        _ = ftruncate(fd, 0)
+        let text = holder + "\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    deinit {
+        _ = ftruncate(descriptor, 0)
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
