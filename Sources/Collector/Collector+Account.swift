@@ -102,7 +102,10 @@ extension Collector {
             return .retry
         }
         tracker.lastFailure = failure
-        if failure.outcome == .rateLimited { tracker.rateLimited += 1 }
+        if failure.outcome == .rateLimited {
+            tracker.rateLimited += 1
+            await guards.rate.slowDown(account.id, now: now)
+        }
         guard !Task.isCancelled, let delay = configuration.retry.delay(after: failure, attempt: attempt, random: random()) else {
             logger.info("account failed", metadata: [
                 "account": "\(account.id)", "outcome": "\(failure.outcome.rawValue)", "status": "\(status.rawValue)",

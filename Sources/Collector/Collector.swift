@@ -67,6 +67,8 @@ public struct Collector: Sendable {
     }
 
     public let configuration: Configuration
+    /// Per-account pacing outlives a run, so two runs in one process share each account's budget.
+    let rate: AccountRateLimiter
     public let client: FirstPromoterClient
     public let store: any HistoryWriter
     public let keys: KeyProvider
@@ -85,6 +87,7 @@ public struct Collector: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        self.rate = AccountRateLimiter(perMinute: configuration.requestsPerMinutePerAccount)
         self.client = client
         self.store = store
         self.keys = keys
@@ -104,7 +107,7 @@ public struct Collector: Sendable {
             asOf: asOf.unixSeconds, startedAt: started.unixSeconds, toolVersion: configuration.toolVersion,
             configDigest: configuration.configDigest, holder: holder))
         let guards = RunGuards(
-            rate: AccountRateLimiter(perMinute: configuration.requestsPerMinutePerAccount),
+            rate: rate,
             adaptive: AdaptiveLimiter(maximum: configuration.concurrency),
             budget: RetryBudget(Int(Double(accounts.count * BatchStatus.allCases.count) * configuration.retryBudgetShare) + 20),
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldownSeconds),

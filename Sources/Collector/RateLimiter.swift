@@ -1,11 +1,18 @@
 /// A token bucket per `Account-ID`: at most `perMinute` requests a minute with a small burst.
 ///
 /// A caller reserves a token and is told how long to wait for it, so waiting happens outside the
-/// actor and requests of one account queue up in order.
+/// actor and requests of one account queue up in order. A 429 halves that account's rate and
+/// empties its bucket: the API's real limit may be lower than configured, or shared with others.
 public actor AccountRateLimiter {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Double
+        var rate: Double
+    }
+
     private let ratePerSecond: Double
     private let burst: Double
-    private var buckets: [String: (tokens: Double, updated: Double)] = [:]
+    private var buckets: [String: Bucket] = [:]
 
     public init(perMinute: Int, burst: Int = 5) {
         ratePerSecond = Double(max(1, perMinute)) / 60
@@ -14,12 +21,28 @@ public actor AccountRateLimiter {
 
     /// Takes a token for `account` at time `now`; returns the seconds to wait before sending.
     public func reserve(_ account: String, now: Double) -> Double {
-        var bucket = buckets[account] ?? (burst, now)
-        bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * ratePerSecond)
-        bucket.updated = now
+        var bucket = refilled(account, now: now)
         bucket.tokens -= 1
         buckets[account] = bucket
-        return bucket.tokens >= 0 ? 0 : -bucket.tokens / ratePerSecond
+        return bucket.tokens >= 0 ? 0 : -bucket.tokens / bucket.rate
+    }
+
+    /// After a 429: halve the account's rate (down to one a minute) and spend its saved tokens.
+    public func slowDown(_ account: String, now: Double) {
+        var bucket = refilled(account, now: now)
+        bucket.rate = max(1.0 / 60, bucket.rate / 2)
+        bucket.tokens = min(bucket.tokens, 0)
+        buckets[account] = bucket
+    }
+
+    /// The account's current rate, requests per minute.
+    public func perMinute(_ account: String) -> Double { (buckets[account]?.rate ?? ratePerSecond) * 60 }
+
+    private func refilled(_ account: String, now: Double) -> Bucket {
+        var bucket = buckets[account] ?? Bucket(tokens: burst, updated: now, rate: ratePerSecond)
+        bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * bucket.rate)
+        bucket.updated = now
+        return bucket
     }
 }
 

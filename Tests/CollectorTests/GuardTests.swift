@@ -14,6 +14,15 @@ import Testing
         #expect(await limiter.reserve("a", now: 10) == 0)
     }
 
+    @Test func a429HalvesTheAccountsRate() async {
+        let limiter = AccountRateLimiter(perMinute: 120, burst: 5)
+        #expect(await limiter.reserve("a", now: 0) == 0)
+        await limiter.slowDown("a", now: 0)
+        #expect(await limiter.perMinute("a") == 60)
+        #expect(await limiter.reserve("a", now: 0) == 1)
+        #expect(await limiter.perMinute("b") == 120)
+    }
+
     @Test func adaptiveLimiterHalvesOn429AndRecovers() async {
         let limiter = AdaptiveLimiter(maximum: 16)
         await limiter.acquire()

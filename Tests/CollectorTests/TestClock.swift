@@ -12,6 +12,8 @@ final class TestClock: CollectorClock, @unchecked Sendable {
 
     func now() -> Double { lock.withLock { time } }
 
+    /// Returns at once and moves time forward by `seconds`. Concurrent sleeps add up rather than
+    /// overlap, so use it where one task sleeps at a time.
     func sleep(seconds: Double) async throws {
         try Task.checkCancellation()
         lock.withLock {
