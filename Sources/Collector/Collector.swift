@@ -155,12 +155,14 @@ public struct Collector: Sendable {
             runID, state: storeError == nil ? .finished : .aborted, totals: tally.totals,
             finishedAt: finished.unixSeconds)
         if let storeError { throw storeError }
-        return CollectionReport(
+        var report = CollectionReport(
             runID: runID, asOf: asOf.unixSeconds, totals: tally.totals, outcomes: tally.outcomes,
             failures: tally.failures.sorted { $0.accountID < $1.accountID },
             latencyP50Millis: nearestRank(tally.latencies, 0.5), latencyP95Millis: nearestRank(tally.latencies, 0.95),
             seconds: finished.timeIntervalSince(started), aborted: false,
             breakerOpenings: await guards.breaker.openings)
+        report.unhealthyAccounts = (try? await store.unhealthyAccounts(failedRuns: 2)) ?? []
+        return report
     }
 
     /// Running totals of the run, kept by the one task that consumes results.

@@ -85,6 +85,7 @@ struct ForcingWriter: HistoryWriter {
         try await store.record(result, run: run)
     }
     func heartbeat(run: RunID, at time: UnixSeconds) async throws { try await store.heartbeat(run: run, at: time) }
+    func unhealthyAccounts(failedRuns runs: Int) async throws -> [String] { try await store.unhealthyAccounts(failedRuns: runs) }
     func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws {
         try await store.finishRun(run, state: state, totals: totals, finishedAt: finishedAt)
     }

@@ -15,6 +15,9 @@ public protocol HistoryWriter: Sendable {
     /// Renews the run's lease; called periodically while a run is collecting.
     func heartbeat(run: RunID, at time: UnixSeconds) async throws
 
+    /// Accounts whose latest `runs` fetches all failed (no success for that many runs), sorted.
+    func unhealthyAccounts(failedRuns runs: Int) async throws -> [String]
+
     /// Closes the run with its totals and releases the lease.
     func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws
 }

@@ -49,6 +49,21 @@ extension SQLiteHistoryStore {
         }
     }
 
+    public func unhealthyAccounts(failedRuns runs: Int) async throws -> [String] {
+        try await read("cannot read account health") { db in
+            try String.fetchAll(db, sql: """
+                SELECT account_id FROM (
+                    SELECT account_id, outcome,
+                           ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY observed_at DESC) AS recency
+                    FROM account_fetches
+                )
+                WHERE recency <= ?1 GROUP BY account_id
+                HAVING COUNT(*) = ?1 AND SUM(outcome = 'ok') = 0
+                ORDER BY account_id
+                """, arguments: [runs])
+        }
+    }
+
     /// Runs the database still marks as running, with their holders.
     public func liveRuns() async throws -> [(id: RunID, holder: String)] {
         try await read("cannot read runs") { db in

@@ -57,6 +57,10 @@ struct CollectionOutput {
             Failure.report("account \(failure.accountID): \(failure.outcome.rawValue): \(failure.detail)")
         }
         if report.failures.count > 20 { Failure.report("… and \(report.failures.count - 20) more failed accounts") }
+        if !report.unhealthyAccounts.isEmpty {
+            let names = report.unhealthyAccounts.prefix(20).joined(separator: ", ") + (report.unhealthyAccounts.count > 20 ? ", …" : "")
+            Failure.report("\(report.unhealthyAccounts.count) account(s) with no success for 2 runs or more: \(names)")
+        }
         Failure.report(report.summaryLine)
         if json { print(jsonSummary()) }
         let failed = report.totals.accountsFailed
@@ -74,7 +78,8 @@ struct CollectionOutput {
             rate_limited: report.totals.rateLimited, events: report.totals.eventsWritten,
             latency_p50_ms: report.latencyP50Millis, latency_p95_ms: report.latencyP95Millis,
             seconds: (report.seconds * 1000).rounded() / 1000,
-            failures: report.failures.map { .init(account: $0.accountID, outcome: $0.outcome.rawValue, detail: $0.detail) })
+            failures: report.failures.map { .init(account: $0.accountID, outcome: $0.outcome.rawValue, detail: $0.detail) },
+            unhealthy_accounts: report.unhealthyAccounts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -97,5 +102,6 @@ struct CollectionOutput {
         var latency_p95_ms: Int?
         var seconds: Double
         var failures: [FailureEntry]
+        var unhealthy_accounts: [String]
     }
 }

@@ -22,6 +22,39 @@ public enum CommandRunner {
         return nil
     }
 
+    /// Starts `fpreport arguments…` without waiting; its output goes to `log` (or nowhere).
+    public static func launch(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws -> Process {
+        guard let executable = executable() else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
+    }
+
+    /// Waits for a launched process on a Dispatch thread (never blocking the cooperative pool).
+    public static func wait(_ process: Process) async -> Int32 {
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                done.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+
     private static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }

@@ -1,0 +1,101 @@
+import APISimulator
+import FPModel
+import FPTestSupport
+import Foundation
+import HistoryStore
+import Testing
+
+/// What happens to the history when runs overlap, crash, or meet hostile accounts.
+@Suite(.serialized) struct RunSafetyTests {
+    static let secret = "sk_safety_test_key"
+
+    func setUp(_ folder: TemporaryDirectory, accounts: Int, latencyMs: Int = 0, faults: FaultProfile = .none,
+               concurrency: Int = 4) async throws -> (SimulatorServer, String) {
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: accounts, seed: 3, apiKey: Self.secret, faults: faults, latencyMillis: latencyMs))
+        await server.state.set(to: server.configuration.start.addingTimeInterval(5 * 86_400))
+        let list = server.world.accountIDs.map { "  - {id: \($0)}" }.joined(separator: "\n")
+        let config = try folder.write("""
+            api:
+              base_url: \(server.baseURL.absoluteString)
+              concurrency: \(concurrency)
+              timeout_seconds: 5
+            database: history.sqlite
+            reports: {directory: out}
+            accounts:
+            \(list)
+            """, to: "fpreport.yaml")
+        return (server, config)
+    }
+
+    var env: [String: String] { ["FIRSTPROMOTER_API_KEY": Self.secret] }
+
+    @Test func aSecondRunExits75NamingTheHolder() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder, accounts: 20, latencyMs: 100, concurrency: 2)
+        // Given a slow run holding the lock (about 5 s: 100 requests of 100 ms, two at a time)
+        let first = try CommandRunner.launch(["collect", "--config", config, "--as-of", "2026-11-06T03:00:00Z"], environment: env)
+        let lock = folder.path("history.sqlite.lock")
+        for _ in 0..<100 where ((try? String(contentsOfFile: lock, encoding: .utf8)) ?? "").isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // When a second run starts
+        let second = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T03:01:00Z"], environment: env)
+        // Then it exits 75 naming the holder, and the first finishes normally
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another run holds the lock"))
+        #expect(second.stderr.contains(":\(first.processIdentifier)"))
+        #expect(await CommandRunner.wait(first) == 0)
+        await server.stop()
+    }
+
+    @Test func killMinus9NeverLeavesHalfAnAccount() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder, accounts: 30, latencyMs: 20, concurrency: 3)
+        for (round, delay) in [150, 500, 900].enumerated() {
+            let asOf = "2026-11-06T0\(round + 3):00:00Z"
+            let child = try CommandRunner.launch(["collect", "--config", config, "--as-of", asOf], environment: env)
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(child.processIdentifier, SIGKILL)
+            _ = await CommandRunner.wait(child)
+
+            let store = try SQLiteHistoryStore(path: folder.path("history.sqlite"))
+            #expect(try await store.integrityCheck() == "ok")
+            // Every account written is whole: an ok fetch always has its five status counts.
+            let fetches = try await store.fetches(from: 0, to: .max)
+            let ok = fetches.filter { $0.outcome == .ok }
+            let counts = try await store.statusCounts(atOrBefore: .max)
+            #expect(Set(counts.map(\.accountID)).isSubset(of: Set(ok.map(\.accountID))))
+            for count in counts { #expect(count.counts.count == 5) }
+        }
+        // The next run takes over the interrupted ones and completes.
+        let next = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T09:00:00Z"], environment: env)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stderr.contains("taking over an interrupted run"))
+        let store = try SQLiteHistoryStore(path: folder.path("history.sqlite"))
+        let runs = try await store.runs(from: 0, to: .max)
+        #expect(runs.last?.state == "finished")
+        #expect(runs.dropLast().allSatisfy { $0.state == "aborted" || $0.state == "finished" })
+        #expect(try await store.statusCounts(atOrBefore: .max).count == 30)
+        await server.stop()
+    }
+
+    @Test func hostileAccountsExit1AndRepeatedFailuresAreFlagged() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder, accounts: 10, faults: .hostile)
+        let first = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T03:00:00Z"], environment: env)
+        #expect(first.status == 1)
+        #expect(first.stderr.contains("account acc-0002: bad_response"))
+        #expect(!first.stderr.contains("no success for 2 runs"))
+        let second = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T09:00:00Z"], environment: env)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("2 account(s) with no success for 2 runs or more: acc-0002, acc-0007"))
+        await server.stop()
+    }
+}
