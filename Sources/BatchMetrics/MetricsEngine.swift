@@ -18,10 +18,15 @@ public struct MetricsEngine: Sendable {
 
     public let history: any HistoryReader
     public let thresholds: Thresholds
+    /// Accounts to report besides those collected in the window (the configured ones); nil: every
+    /// account the history knows. An account removed from the configuration drops out of the
+    /// reports once a window has none of its fetches.
+    public let configuredAccounts: Set<String>?
 
-    public init(history: any HistoryReader, thresholds: Thresholds = Thresholds()) {
+    public init(history: any HistoryReader, thresholds: Thresholds = Thresholds(), configuredAccounts: Set<String>? = nil) {
         self.history = history
         self.thresholds = thresholds
+        self.configuredAccounts = configuredAccounts
     }
 
     /// Every figure of `window`, per account and for the fleet, including batch detail.
@@ -52,10 +57,14 @@ public struct MetricsEngine: Sendable {
 
     /// The window's figures without batch detail: what daily series and comparisons need.
     public func summary(_ window: ReportWindow) async throws -> NightMetrics {
-        let accounts = try await history.accounts()
+        let fetches = try await history.fetches(from: window.start, to: window.end)
+        var accounts = try await history.accounts()
+        if let configuredAccounts {
+            let fetched = Set(fetches.map(\.accountID))
+            accounts = accounts.filter { configuredAccounts.contains($0.id) || fetched.contains($0.id) }
+        }
         let counts = try await history.statusCounts(atOrBefore: window.end - 1)
         let events = try await history.events(from: window.start, to: window.end)
-        let fetches = try await history.fetches(from: window.start, to: window.end)
         let runs = try await history.runs(from: window.start, to: window.end)
         let last = try await history.lastRun(before: window.end)
         var night = Self.night(

@@ -42,7 +42,8 @@ public struct ReportJob: Sendable {
             stuckAfterSeconds: Int64(config.metrics.stuckAfterHours * 3600),
             pendingAfterSeconds: Int64(config.metrics.pendingAfterHours * 3600),
             minFinishedForRanking: config.metrics.minFinishedForRanking)
-        let engine = MetricsEngine(history: history, thresholds: thresholds)
+        let engine = MetricsEngine(
+            history: history, thresholds: thresholds, configuredAccounts: Set(config.accounts.map(\.id)))
         let data = ReportData(
             night: try await engine.night(window), trends: try await engine.trends(endingWith: window),
             thresholds: thresholds, toolVersion: FPReportVersion.current)

@@ -60,8 +60,13 @@ public struct ReportPublisher: Sendable {
         }
     }
 
+    /// The night `latest` points to, if any.
+    public func latestDate() -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("latest").path)
+    }
+
     /// Rewrites `index.html`, the archive of nights, by writing a temporary file and renaming it.
-    func writeArchive() throws {
+    public func writeArchive() throws {
         let temporary = root.appendingPathComponent(".index-\(getpid()).html")
         try Data(ArchivePage.render(dates: publishedDates()).utf8).write(to: temporary)
         guard rename(temporary.path, root.appendingPathComponent("index.html").path) == 0 else {

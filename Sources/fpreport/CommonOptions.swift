@@ -5,16 +5,30 @@ import Logging
 
 /// Options every subcommand shares: logging.
 struct LoggingOptions: ParsableArguments {
+    /// How log lines look.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .notice
+
+    @Option(help: "Log lines as readable text or as one JSON object per line (for journald and log shippers).")
+    var logFormat: Format = .text
 
     /// Starts swift-log writing to standard error, once per process, and returns the tool's logger.
     func bootstrap() -> Logger {
         let level = logLevel
+        let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, logLevel: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         var logger = Logger(label: "fpreport")
         logger.logLevel = level

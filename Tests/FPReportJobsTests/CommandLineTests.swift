@@ -101,7 +101,22 @@ import Testing
 
         let good = try await CommandRunner.run(["check-config", "--config", config], environment: ["FIRSTPROMOTER_API_KEY": "x"])
         #expect(good.status == 0)
-        #expect(good.stdout.contains("ok: 5 accounts"))
+        #expect(good.stdout.contains("ok   5 accounts"))
+        #expect(good.stdout.contains("ok   API key found in environment variable FIRSTPROMOTER_API_KEY"))
+        #expect(good.stdout.contains("ok   time zone Europe/Berlin"))
+        #expect(!good.stdout.contains("x\n"))
+
+        let missing = try await CommandRunner.run(["check-config", "--config", config])
+        #expect(missing.status == 64)
+        #expect(missing.stdout.contains("FAIL \(config): api.api_key_env: the environment variable FIRSTPROMOTER_API_KEY is not set"))
+
+        // --ping asks the API once per sampled account and names the ones it refuses.
+        let ping = try await CommandRunner.run(
+            ["check-config", "--config", config, "--ping"], environment: ["FIRSTPROMOTER_API_KEY": Self.secret])
+        #expect(ping.status == 64)
+        #expect(ping.stdout.contains("ok   account acc-0001: ok ("))
+        #expect(ping.stdout.contains("FAIL account acc-0005: forbidden (HTTP 403)"))
+        #expect(!ping.stdout.contains(Self.secret))
         await server.stop()
     }
 
