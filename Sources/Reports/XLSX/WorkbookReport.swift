@@ -16,7 +16,6 @@ struct WorkbookReport {
     static let title = CellFormat(bold: true, fontSize: 16)
     static let note = CellFormat(italic: true, fontColor: 0x555555)
     static let warning = CellFormat(bold: true, fontColor: 0x9C0006, backgroundColor: 0xFFC7CE)
-    static let wrapped = CellFormat(wrap: true)
 
     func write(to url: URL) throws {
         let tables = ReportTables.all(data)
@@ -131,9 +130,10 @@ struct WorkbookReport {
     private func writeSummary(_ sheet: Worksheet, table: Table, workbook: Workbook, dailySheet: String) throws {
         let night = data.night
         try sheet.setColumns(0, 0, width: 34)
-        try sheet.setColumns(1, 1, width: 22)
+        try sheet.setColumns(1, 1, width: 27)
         try sheet.setColumns(2, 2, width: 12)
-        try sheet.setColumns(3, 3, width: 90, format: Self.wrapped)
+        // Definitions run on in one line each: row heights stay even in every spreadsheet.
+        try sheet.setColumns(3, 3, width: 125)
         try sheet.write("FirstPromoter batch processes — \(night.window.date)", row: 0, column: 0, format: Self.title)
         let asOf = night.dataAsOf.map { ISO8601.format(Date(unixSeconds: $0), in: data.timeZone) } ?? "no collection yet"
         try sheet.write(
