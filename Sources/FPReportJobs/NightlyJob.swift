@@ -34,8 +34,11 @@ public struct NightlyJob: Sendable {
     ///
     /// A failed report after a successful collection throws ``NightlyError/reportFailed``
     /// carrying the collection, so the caller can still print its summary.
-    public func run(date: String? = nil, store: SQLiteHistoryStore? = nil,
-                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Outcome {
+    public func run(
+        date: String? = nil, store: SQLiteHistoryStore? = nil,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        reportProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Outcome {
         let config = collect.config
         let store = try store ?? SQLiteHistoryStore(path: config.database)
         var collection: CollectionReport?
@@ -50,7 +53,8 @@ public struct NightlyJob: Sendable {
             day = ReportWindow(containing: started, timeZone: config.reports.timezone).previous.date
         }
         do {
-            let published = try await ReportJob(config: config, builder: builder).run(date: day, store: store)
+            let published = try await ReportJob(config: config, builder: builder)
+                .run(date: day, store: store, progress: reportProgress)
             return Outcome(collection: collection, published: published)
         } catch {
             throw NightlyError.reportFailed(collection: collection, underlying: error)

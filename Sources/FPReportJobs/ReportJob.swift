@@ -23,7 +23,9 @@ public struct ReportJob: Sendable {
     }
 
     /// Reports `date` (`YYYY-MM-DD` in the report time zone); with nil, the day of the latest run.
-    public func run(date: String?, store: (any HistoryReader)? = nil) async throws -> Published {
+    public func run(
+        date: String?, store: (any HistoryReader)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Published {
         let history = try store ?? SQLiteHistoryStore(path: config.database)
         let zone = config.reports.timezone
         let window: ReportWindow
@@ -50,7 +52,7 @@ public struct ReportJob: Sendable {
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var files: [String] = []
         let folder = try publisher.publish(date: window.date) { folder in
-            files = try builder.write(data, into: folder)
+            files = try builder.write(data, into: folder, progress: progress)
         }
         return Published(folder: folder, files: files, window: window)
     }

@@ -20,7 +20,10 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Writes every selected format for `data` into `folder`; returns the files written, relative to it, sorted.
-    public func write(_ data: ReportData, into folder: URL) throws -> [String] {
+    /// `progress(done, total)` counts account pages and manager workbooks as they are written.
+    public func write(_ data: ReportData, into folder: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> [String] {
+        let total = (formats.contains(.html) ? data.night.accounts.count : 0) + (formats.contains(.xlsx) ? data.managers.count + 1 : 0)
+        var done = 0
         var written: [String] = []
         let tables = ReportTables.all(data)
         // The HTML pages link the chart CSVs, so they are written with either format.
@@ -43,6 +46,8 @@ public struct ReportBuilder: Sendable {
                 let page = AccountPage(data: data, account: account)
                 try Self.write(Data(page.render().utf8), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
                 written.append("accounts/\(page.slug).html")
+                done += 1
+                progress(done, total)
                 for (name, table) in page.chartTables() {
                     try Self.write(Data(csv.render(table).utf8), to: folder.appendingPathComponent("accounts/\(name)"))
                     written.append("accounts/\(name)")
@@ -52,12 +57,16 @@ public struct ReportBuilder: Sendable {
         if formats.contains(.xlsx) {
             try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
             written.append("report.xlsx")
+            done += 1
+            progress(done, total)
             let managers = data.managers
             if !managers.isEmpty { try Self.createDirectory(folder.appendingPathComponent("managers")) }
             for manager in managers {
                 let name = "managers/\(Slug.make(manager)).xlsx"
                 try WorkbookReport(data: data.restricted(toManager: manager)).write(to: folder.appendingPathComponent(name))
                 written.append(name)
+                done += 1
+                progress(done, total)
             }
         }
         return written.sorted()

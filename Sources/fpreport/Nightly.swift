@@ -42,9 +42,14 @@ extension FPReport {
                     collect: collect, builder: ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom))
                 job.now = { Date() }
                 let progress = ProgressLine(label: "collect")
+                let building = ProgressLine(label: "report")
                 do {
-                    let outcome = try await job.run(date: asOf, progress: progress.update)
+                    let outcome = try await job.run(date: asOf, progress: progress.update, reportProgress: { done, total in
+                        progress.finish()
+                        building.update(done: done, total: total)
+                    })
                     progress.finish()
+                    building.finish()
                     Failure.report("published \(outcome.published.folder.path) (\(outcome.published.files.count) files)")
                     if let collection = outcome.collection {
                         try CollectionOutput(report: collection, json: json, maxFailed: maxFailed).emit()

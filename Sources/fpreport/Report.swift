@@ -27,7 +27,10 @@ extension FPReport {
             let configuration = try config.load()
             try await runMapped {
                 let builder = ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom)
-                let published = try await ReportJob(config: configuration, builder: builder).run(date: asOf)
+                let building = ProgressLine(label: "report")
+                let published = try await ReportJob(config: configuration, builder: builder)
+                    .run(date: asOf, progress: building.update)
+                building.finish()
                 for file in published.files {
                     print(published.folder.appendingPathComponent(file).path)
                 }
