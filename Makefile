@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/fpreport
 FORMATS ?= csv,xlsx,html
 
-.PHONY: all deps build demo test bench check-outputs clean
+.PHONY: all deps build demo test bench bench-quick check-outputs clean
 
 all: build
 
@@ -19,6 +19,16 @@ demo: build
 
 test: deps
 	$(SWIFT) test
+
+# The benchmark suite (its own package in Benchmarks/, release build); results go in BENCHMARKS.md.
+bench: deps
+	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
+	Benchmarks/.build/release/fpreport-bench all
+
+# The same scenarios at a tenth of the size, as a quick check that they run.
+bench-quick: deps
+	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
+	Benchmarks/.build/release/fpreport-bench all --quick
 
 # Runs the demo's reports through LibreOffice, openpyxl, the Nu validator and Chromium.
 check-outputs: demo

@@ -11,6 +11,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fpreport", targets: ["fpreport"]),
+        // For the benchmark package in Benchmarks/, which measures the libraries directly.
+        .library(
+            name: "FPReportLibraries",
+            targets: [
+                "FPModel", "FirstPromoterAPI", "HistoryStore", "Collector", "BatchMetrics", "Reports", "XLSXWriter",
+                "APISimulator", "FPConfig", "FPReportJobs",
+            ]
+        ),
+        // The raw C library, for the benchmark's "libxlsxwriter alone" baseline.
+        .library(name: "CXLSXWriter", targets: ["CXLSXWriter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -71,14 +71,6 @@ public struct DurationSummary: Sendable, Hashable {
     }
 }
 
-/// Quantiles by the nearest-rank method: always a value that was observed.
-public enum Quantile {
-    public static func nearestRank<T>(_ sorted: [T], _ q: Double) -> T? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
-    }
-}
 
 /// A batch flagged at the end of the window.
 public struct FlaggedBatch: Sendable, Hashable {

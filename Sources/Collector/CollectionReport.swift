@@ -52,12 +52,4 @@ public struct CollectionReport: Sendable {
     }
 }
 
-/// The value at quantile `q` (0...1) of `values` by the nearest-rank method; nil when empty.
-public func nearestRank(_ values: [Int], _ q: Double) -> Int? {
-    guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    let rank = Int((q * Double(sorted.count)).rounded(.up))
-    return sorted[min(max(rank, 1), sorted.count) - 1]
-}
-
 import Foundation

@@ -158,7 +158,8 @@ public struct Collector: Sendable {
         var report = CollectionReport(
             runID: runID, asOf: asOf.unixSeconds, totals: tally.totals, outcomes: tally.outcomes,
             failures: tally.failures.sorted { $0.accountID < $1.accountID },
-            latencyP50Millis: nearestRank(tally.latencies, 0.5), latencyP95Millis: nearestRank(tally.latencies, 0.95),
+            latencyP50Millis: Quantile.nearestRank(tally.latencies.sorted(), 0.5),
+            latencyP95Millis: Quantile.nearestRank(tally.latencies.sorted(), 0.95),
             seconds: finished.timeIntervalSince(started), aborted: false,
             breakerOpenings: await guards.breaker.openings)
         report.unhealthyAccounts = (try? await store.unhealthyAccounts(failedRuns: 2)) ?? []

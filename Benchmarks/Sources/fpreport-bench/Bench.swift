@@ -1,0 +1,78 @@
+import Foundation
+import Reports
+
+/// `fpreport-bench`: the benchmark driver. `all` runs every scenario in its own process (so peak
+/// memory is per scenario) and prints a Markdown table; `--quick` uses small sizes for a check.
+@main
+struct Bench {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let quick = arguments.contains("--quick")
+        arguments.removeAll { $0 == "--quick" }
+        func value(_ name: String, _ fallback: Int) -> Int {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+            return Int(arguments[index + 1]) ?? fallback
+        }
+        switch arguments.first ?? "all" {
+        case "serve":
+            try await CollectScenarios.serve(accounts: value("--accounts", 1000), latencyMs: value("--latency-ms", 0))
+        case "collect-cpu":
+            try await CollectScenarios.cpu(accounts: value("--accounts", 10_000))
+        case "collect-latency":
+            try await CollectScenarios.latency(accounts: value("--accounts", 2000), latencyMs: 50, concurrency: 64)
+        case "store":
+            try await StoreScenario.run(accounts: value("--accounts", 10_000))
+        case "report":
+            try await ReportScenario.run(
+                accounts: value("--accounts", 10_000), nights: value("--nights", 90),
+                formats: value("--formats-only-xlsx", 0) == 1 ? [.xlsx] : [.csv, .html, .xlsx])
+        default:
+            try await all(quick: quick)
+        }
+    }
+
+    /// Every scenario as a child process; RESULT lines collected into one table.
+    static func all(quick: Bool) async throws {
+        let scale = quick ? 10 : 1
+        let plan: [[String]] = [
+            ["collect-cpu", "--accounts", String(10_000 / scale)],
+            ["collect-cpu", "--accounts", String(1000 / scale)],
+            ["collect-latency", "--accounts", String(2000 / scale)],
+            ["store", "--accounts", String(10_000 / scale)],
+            ["report", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
+            ["report", "--accounts", String(1000 / scale), "--nights", "30"],
+        ]
+        var results: [ResultLine] = []
+        for arguments in plan {
+            FileHandle.standardError.write(Data("running \(arguments.joined(separator: " ")) …\n".utf8))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("RESULT ") {
+                if let result = try? JSONDecoder().decode(ResultLine.self, from: Data(line.dropFirst(7).utf8)) {
+                    results.append(result)
+                    FileHandle.standardError.write(Data("  \(result.metric): \(format(result.value)) \(result.unit)\n".utf8))
+                }
+            }
+            if process.terminationStatus != 0 {
+                results.append(ResultLine(scenario: arguments.joined(separator: " "), metric: "FAILED", value: Double(process.terminationStatus), unit: "exit", note: ""))
+            }
+        }
+        print("| scenario | measure | value | note |")
+        print("|---|---|---:|---|")
+        for result in results {
+            print("| \(result.scenario) | \(result.metric) | \(format(result.value)) \(result.unit) | \(result.note) |")
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        if value >= 100 { return String(format: "%.0f", value) }
+        if value >= 10 { return String(format: "%.1f", value) }
+        return String(format: "%.3g", value)
+    }
+}

@@ -1,0 +1,96 @@
+import BatchMetrics
+import CXLSXWriter
+import FPModel
+import Foundation
+import HistoryStore
+import Reports
+
+/// Metrics over a long synthetic history, then each report format, and libxlsxwriter alone.
+enum ReportScenario {
+    static func run(accounts: Int, nights: Int, formats: [ReportFormat]) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-report-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteHistoryStore(path: folder.appendingPathComponent("h.sqlite").path)
+        let start: Int64 = 1_790_000_000
+        let synthetic = SyntheticHistory(accounts: accounts, nights: nights, start: start)
+        var events = 0
+        let generation = try await Measure.run { events = try await synthetic.write(into: store) }
+        let history = "\(accounts) accounts × 20 batches × \(nights) nights"
+        emit("synthetic history, \(history)", "generation", generation.wall, "s", "\(events) events")
+
+        let zone = TimeZone(identifier: "UTC")!
+        let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)
+        let engine = MetricsEngine(history: store)
+        var night: NightMetrics?
+        var trends: Trends?
+        let nightTime = try await Measure.run { night = try await engine.night(window) }
+        let trendTime = try await Measure.run { trends = try await engine.trends(endingWith: window) }
+        emit("metrics, \(history)", "one night (figures, flags, batch states)", nightTime.wall, "s")
+        emit("metrics, \(history)", "30-day trends, per account and fleet", trendTime.wall, "s")
+        guard let night, let trends else { return }
+        let data = ReportData(night: night, trends: trends, thresholds: .init(), toolVersion: "bench")
+
+        for format in formats {
+            let out = folder.appendingPathComponent("out-\(format.rawValue)")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let measured = try Measure.runSync { _ = try ReportBuilder(formats: [format]).write(data, into: out) }
+            emit("report, \(accounts) accounts × 20 batches", format.rawValue, measured.wall, "s",
+                 format == .xlsx ? "report.xlsx and \(data.managers.count) manager workbooks" : "")
+        }
+        if formats.contains(.xlsx) {
+            // report.xlsx alone, against libxlsxwriter writing the same cells with no logic around it.
+            let alone = folder.appendingPathComponent("alone")
+            try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
+            var single = data
+            single.night.accounts = single.night.accounts.map { var a = $0; a.manager = ""; return a }
+            let ours = try Measure.runSync { _ = try ReportBuilder(formats: [.xlsx]).write(single, into: alone) }
+            let tables = ReportTables.all(data)
+            let raw = try Measure.runSync {
+                try RawXLSX.write(tables, to: folder.appendingPathComponent("raw.xlsx").path, constantMemory: data.night.batches.count > 20_000)
+            }
+            emit("report, \(accounts) accounts × 20 batches", "report.xlsx alone", ours.wall, "s")
+            emit("report, \(accounts) accounts × 20 batches", "libxlsxwriter alone, same cells", raw.wall, "s")
+            emit("report, \(accounts) accounts × 20 batches", "report.xlsx / libxlsxwriter", ours.wall / raw.wall, "×", "target ≤ 1.5")
+        }
+        emit("report, \(accounts) accounts × 20 batches, \(nights) nights", "peak memory", Measure.peakMiB(), "MiB")
+    }
+}
+
+extension Measure {
+    static func runSync(_ body: () throws -> Void) rethrows -> Measurement {
+        let cpu0 = cpuSeconds()
+        let wall0 = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - wall0
+        return Measurement(
+            wall: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, cpu: cpuSeconds() - cpu0)
+    }
+}
+
+/// The same cells as fpreport's sheets (header and values), written with bare libxlsxwriter calls.
+enum RawXLSX {
+    static func write(_ tables: [Table], to path: String, constantMemory: Bool) throws {
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? 1 : 0
+        guard let workbook = workbook_new_opt(path, &options) else { throw CocoaError(.fileWriteUnknown) }
+        for table in tables {
+            let sheet = workbook_add_worksheet(workbook, table.name)
+            for (column, name) in table.columns.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, nil) }
+            for (index, row) in table.rows.enumerated() {
+                let r = lxw_row_t(index + 1)
+                for (column, cell) in row.enumerated() {
+                    let c = lxw_col_t(column)
+                    switch cell {
+                    case .text(let text): worksheet_write_string(sheet, r, c, text, nil)
+                    case .integer(let value): worksheet_write_number(sheet, r, c, Double(value), nil)
+                    case .fraction(let value), .decimal(let value): worksheet_write_number(sheet, r, c, value, nil)
+                    case .timestamp(let seconds): worksheet_write_number(sheet, r, c, Double(seconds) / 86_400 + 25_569, nil)
+                    case .empty: break
+                    }
+                }
+            }
+        }
+        guard workbook_close(workbook) == LXW_NO_ERROR else { throw CocoaError(.fileWriteUnknown) }
+    }
+}
