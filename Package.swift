@@ -144,7 +144,10 @@ let package = Package(
             dependencies: ["Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]
         ),
         .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "FPModel"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "BatchMetrics", "HistoryStore", "FPModel", "FPTestSupport"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "BatchMetrics", "HistoryStore", "FPModel", "FPTestSupport", "XLSXWriter"]
+        ),
         .testTarget(
             name: "FPReportJobsTests",
             dependencies: ["FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]

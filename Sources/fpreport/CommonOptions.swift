@@ -16,10 +16,14 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "Log lines as readable text or as one JSON object per line (for journald and log shippers).")
     var logFormat: Format = .text
 
+    /// Whether every line on standard error is a JSON object (set once, before any output).
+    static let jsonLines = FlagBox()
+
     /// Starts swift-log writing to standard error, once per process, and returns the tool's logger.
     func bootstrap() -> Logger {
         let level = logLevel
         let format = logFormat
+        Self.jsonLines.value = format == .json
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
@@ -50,4 +54,10 @@ struct ConfigOption: ParsableArguments {
             throw Failure.config(error)
         }
     }
+}
+
+/// A flag written once at start-up and read afterwards.
+final class FlagBox: @unchecked Sendable {
+    // Unchecked: written once in bootstrap() before any concurrent reader exists.
+    var value = false
 }

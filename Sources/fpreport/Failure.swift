@@ -27,8 +27,14 @@ enum Failure {
         }
     }
 
+    /// Writes one line to standard error: plain, or as a JSON log line under `--log-format json`,
+    /// so a log shipper never meets a line it cannot parse.
     static func report(_ line: String) {
-        FileHandle.standardError.write(Data(("fpreport: " + line + "\n").utf8))
+        if LoggingOptions.jsonLines.value {
+            JSONLogHandler.write(level: .notice, label: "fpreport", message: line)
+        } else {
+            FileHandle.standardError.write(Data(("fpreport: " + line + "\n").utf8))
+        }
     }
 }
 

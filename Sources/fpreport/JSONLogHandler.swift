@@ -15,9 +15,14 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+        Self.write(level: event.level, label: label, message: "\(event.message)", metadata: fields)
+    }
+
+    /// Writes one JSON line to standard error.
+    static func write(level: Logger.Level, label: String, message: String, metadata: [String: String] = [:]) {
         let line = Line(
-            time: ISO8601DateFormatter().string(from: Date()), level: event.level.rawValue, label: label,
-            message: "\(event.message)", metadata: fields)
+            time: ISO8601DateFormatter().string(from: Date()), level: level.rawValue, label: label,
+            message: message, metadata: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(line) else { return }

@@ -59,6 +59,20 @@ import Testing
         #expect(json?["requests"] as? Int == 21)
         #expect((json?["outcomes"] as? [String: Int]) == ["ok": 4, "forbidden": 1])
 
+        // With --log-format json every line on stderr is a JSON object, the summary included.
+        let jsonLog = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T10:00:00Z", "--max-failed", "1", "--log-format", "json",
+             "--log-level", "debug"], environment: env)
+        #expect(jsonLog.status == 0)
+        let lines = jsonLog.stderr.split(separator: "\n")
+        #expect(lines.count >= 2)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["message"] != nil, "not a JSON log line: \(line)")
+        }
+        #expect(jsonLog.stderr.contains("5 accounts: 4 ok, 1 forbidden"))
+        #expect(!jsonLog.stderr.contains(Self.secret))
+
         // The report prints its paths.
         let report = try await CommandRunner.run(["report", "--config", config, "--as-of", "2026-11-05"], environment: env)
         #expect(report.status == 0)
@@ -76,6 +90,13 @@ import Testing
             #expect(!text.contains(Self.secret))
         }
         #expect(stored.range(of: Data(Self.secret.utf8)) == nil)
+        // Nor in any file of the report folder.
+        let reportFiles = FileManager.default.enumerator(atPath: folder.path("out"))?.compactMap { $0 as? String } ?? []
+        #expect(reportFiles.count > 10)
+        for file in reportFiles {
+            let bytes = (try? Data(contentsOf: folder.url.appendingPathComponent("out/\(file)"))) ?? Data()
+            #expect(bytes.range(of: Data(Self.secret.utf8)) == nil, "\(file)")
+        }
         await server.stop()
     }
 

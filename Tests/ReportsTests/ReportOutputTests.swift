@@ -127,11 +127,25 @@ import Testing
         #expect(night.pollingResolutionSeconds == 43_200)
     }
 
-    /// The text of every XML part of an XLSX (a zip), via Python's zipfile.
-    func unzipText(_ path: String) throws -> String {
+    @Test func workbookSheetModelMatchesItsSnapshot() async throws {
+        let (folder, _) = try await build([.xlsx])
+        defer { folder.remove() }
+        // The parts that carry the sheet model: sheet order, formats, panes, filters, widths,
+        // conditional formats, properties. Cell data is covered by the CSV goldens.
+        for part in ["xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
+                     "xl/worksheets/sheet6.xml", "docProps/core.xml", "docProps/custom.xml", "xl/charts/chart1.xml"] {
+            let text = try unzipText(folder.path("report.xlsx"), part: part)
+            #expect(!text.isEmpty, "\(part) missing")
+            try expectGolden(text.replacingOccurrences(of: "><", with: ">\n<"), "xlsx_" + part.replacingOccurrences(of: "/", with: "_"))
+        }
+    }
+
+    /// The text of every XML part of an XLSX (a zip), or of one part, via Python's zipfile.
+    func unzipText(_ path: String, part: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(''.join(z.read(n).decode() for n in z.namelist() if n.endswith('.xml')))", path]
+        let select = part.map { "n == '\($0)'" } ?? "n.endswith('.xml')"
+        process.arguments = ["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);sys.stdout.write(''.join(z.read(n).decode() for n in z.namelist() if \(select)))", path]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
