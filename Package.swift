@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "XLSXWriter", dependencies: ["CXLSXWriter"]),
 
         // CSV, XLSX and HTML report builders and atomic publishing (SPEC section 5).
-        .target(name: "Reports", dependencies: ["FPModel", "BatchMetrics", "XLSXWriter"]),
+        .target(name: "Reports", dependencies: ["FPModel", "HistoryStore", "BatchMetrics", "XLSXWriter"]),
 
         // The simulated FirstPromoter API (SPEC section 7).
         .target(

@@ -42,8 +42,9 @@ public struct ReportBuilder: Sendable {
             written.append("index.html")
             try Self.createDirectory(folder.appendingPathComponent("accounts"))
             let csv = CSVWriter(timeZone: data.timeZone)
+            let index = AccountPage.Index(data.night)
             for account in data.night.accounts {
-                let page = AccountPage(data: data, account: account)
+                let page = AccountPage(data: data, account: account, index: index)
                 try Self.write(Data(page.render().utf8), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
                 written.append("accounts/\(page.slug).html")
                 done += 1

@@ -38,4 +38,18 @@ import Testing
         #expect(ISO8601.parse("yesterday") == nil)
         #expect(TimeZone(identifier: "UTC")!.reportName == "UTC")
     }
+
+    @Test(arguments: [
+        (1_709_251_199, "UTC", "2024-02-29T23:59:59Z"),
+        (-3600, "Atlantic/Azores", "1969-12-31T22:00:00-01:00"),
+        (1_792_889_999, "Europe/Berlin", "2026-10-25T02:59:59+02:00"),
+        (1_792_890_000, "Europe/Berlin", "2026-10-25T02:00:00+01:00"),
+        (1_767_225_600, "Asia/Kolkata", "2026-01-01T05:30:00+05:30"),
+        (253_402_300_799, "UTC", "9999-12-31T23:59:59Z"),
+    ])
+    func iso8601AgreesWithTheCalendar(seconds: Int64, zone: String, expected: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        #expect(ISO8601.format(Date(unixSeconds: seconds), in: timeZone) == expected)
+        #expect(ISO8601.parse(expected)?.unixSeconds == seconds)
+    }
 }

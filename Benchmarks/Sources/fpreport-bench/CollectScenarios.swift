@@ -33,8 +33,7 @@ enum CollectScenarios {
         let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
             accounts: accounts, seed: 1, apiKey: key, latencyMillis: latencyMs))
         await server.state.set(to: server.configuration.start.addingTimeInterval(10 * 86_400))
-        print(server.baseURL.absoluteString)
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))
         try await server.waitUntilStopped()
     }
 

@@ -9,7 +9,7 @@ struct Measurement {
 enum Measure {
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
@@ -17,7 +17,7 @@ enum Measure {
     /// Peak resident set size of this process so far, in MiB.
     static func peakMiB() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
     }
 
@@ -52,6 +52,5 @@ struct ResultLine: Codable {
 func emit(_ scenario: String, _ metric: String, _ value: Double, _ unit: String, _ note: String = "") {
     let line = ResultLine(scenario: scenario, metric: metric, value: value, unit: unit, note: note)
     let data = (try? JSONEncoder().encode(line)) ?? Data()
-    print("RESULT " + String(decoding: data, as: UTF8.self))
-    fflush(stdout)
+    FileHandle.standardOutput.write(Data(("RESULT " + String(decoding: data, as: UTF8.self) + "\n").utf8))
 }

@@ -1,11 +1,26 @@
 import BatchMetrics
 import FPModel
+import HistoryStore
 import Foundation
 
 /// `accounts/<slug>.html`: one account's night, trends, flagged batches and every batch.
 struct AccountPage {
+    /// Batches, flags and failures grouped by account once, so each page reads only its own.
+    struct Index {
+        var batches: [String: [BatchStateRecord]]
+        var flagged: [String: [FlaggedBatch]]
+        var failures: [String: [FailedFetch]]
+
+        init(_ night: NightMetrics) {
+            batches = Dictionary(grouping: night.batches, by: \.accountID)
+            flagged = Dictionary(grouping: night.flagged, by: \.accountID)
+            failures = Dictionary(grouping: night.collection.failedAccounts, by: \.accountID)
+        }
+    }
+
     let data: ReportData
     let account: AccountNight
+    let index: Index
 
     var slug: String { Slug.make(account.accountID) }
 
@@ -22,9 +37,9 @@ struct AccountPage {
         let night = data.night
         let zone = data.timeZone
         let points = data.trends.accounts[account.accountID] ?? []
-        let failures = night.collection.failedAccounts.filter { $0.accountID == account.accountID }
-        let batches = night.batches.filter { $0.accountID == account.accountID }
-        let flagged = night.flagged.filter { $0.accountID == account.accountID }
+        let failures = index.failures[account.accountID] ?? []
+        let batches = index.batches[account.accountID] ?? []
+        let flagged = index.flagged[account.accountID] ?? []
         let title = "\(account.name) (\(account.accountID)) — \(night.window.date)"
         let manager = account.manager.isEmpty ? "" : " · manager \(HTML.escape(account.manager))"
         let batchTable = Table(
