@@ -34,25 +34,88 @@ public struct Trends: Sendable {
 
 extension MetricsEngine {
     /// The `days` days ending with `window`, per account and for the fleet.
+    ///
+    /// Six range queries for the whole period, bucketed by day here, rather than one summary per
+    /// day: on 10,000 accounts and 90 nights that is minutes against seconds. The result equals
+    /// ``summary(_:)`` day by day (tested).
     public func trends(endingWith window: ReportWindow, days: Int = 30) async throws -> Trends {
-        var fleet: [DailyPoint] = []
-        var accounts: [String: [DailyPoint]] = [:]
-        for offset in stride(from: days - 1, through: 0, by: -1) {
-            let day = window.shifted(byDays: -offset)
-            let night = try await summary(day)
-            let hasData = night.hasData
-            fleet.append(DailyPoint(
-                date: day.date, hasData: hasData, completed: night.fleetCompleted, failed: night.fleetFailed,
-                stopped: night.fleetStopped, enteredPending: night.statuses.first { $0.status == .pending }?.entered ?? 0,
-                atEnd: Dictionary(uniqueKeysWithValues: night.statuses.map { ($0.status, $0.atEnd) }),
-                progressGain: night.fleetProgressGain, hours: day.hours))
-            for account in night.accounts {
-                accounts[account.accountID, default: []].append(DailyPoint(
-                    date: day.date, hasData: hasData && !account.notCollected, completed: account.completed,
-                    failed: account.failed, stopped: account.stopped, enteredPending: account.entered[.pending] ?? 0,
-                    atEnd: account.countsAtEnd ?? [:], progressGain: account.progressGain, hours: day.hours))
+        let windows = stride(from: days - 1, through: 0, by: -1).map { window.shifted(byDays: -$0) }
+        guard let first = windows.first else { return Trends(fleet: [], accounts: [:]) }
+        let start = first.start
+        let end = window.end
+        func day(of time: UnixSeconds) -> Int? {
+            guard time >= start, time < end else { return nil }
+            var low = 0
+            var high = windows.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if windows[middle].start <= time { low = middle } else { high = middle - 1 }
             }
+            return low
         }
-        return Trends(fleet: fleet, accounts: accounts)
+
+        let fetches = try await history.fetches(from: start, to: end)
+        var accounts = try await history.accounts()
+        if let configuredAccounts {
+            let fetched = Set(fetches.map(\.accountID))
+            accounts = accounts.filter { configuredAccounts.contains($0.id) || fetched.contains($0.id) }
+        }
+        let baseline = Dictionary(accounts.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
+        let ids = accounts.map(\.id)
+
+        var runDays = Set<Int>()
+        for run in try await history.runs(from: start, to: end) { if let d = day(of: run.asOf) { runDays.insert(d) } }
+        var fetchedDays: [String: Set<Int>] = [:]
+        for fetch in fetches { if let d = day(of: fetch.observedAt) { fetchedDays[fetch.accountID, default: []].insert(d) } }
+
+        // Entries and progress per account per day.
+        var entered: [String: [[BatchStatus: Int]]] = [:]
+        for event in try await history.events(from: start, to: end) where Self.isEntry(event, baseline: baseline[event.accountID] ?? nil) {
+            guard let d = day(of: event.observedAt) else { continue }
+            entered[event.accountID, default: Array(repeating: [:], count: days)][d][event.status, default: 0] += 1
+        }
+        var gains: [String: [Int]] = [:]
+        for step in try await history.progressSteps(from: start, to: end) {
+            guard let d = day(of: step.observedAt) else { continue }
+            gains[step.accountID, default: Array(repeating: 0, count: days)][d] += step.gain
+        }
+
+        // Counts at each day's end: the latest successful fetch at or before it, carried forward.
+        var latest = Dictionary(
+            try await history.statusCounts(atOrBefore: start - 1).map { ($0.accountID, $0.counts) }, uniquingKeysWith: { a, _ in a })
+        let observed = try await history.statusCountHistory(from: start, to: end)
+        var cursor = 0
+        var perAccount: [String: [DailyPoint]] = [:]
+        var fleet: [DailyPoint] = []
+        for (index, dayWindow) in windows.enumerated() {
+            while cursor < observed.count, observed[cursor].observedAt < dayWindow.end {
+                latest[observed[cursor].accountID] = observed[cursor].counts
+                cursor += 1
+            }
+            let hasData = runDays.contains(index)
+            var total = DailyPoint(
+                date: dayWindow.date, hasData: hasData, completed: 0, failed: 0, stopped: 0, enteredPending: 0, atEnd: [:],
+                progressGain: 0, hours: dayWindow.hours)
+            for id in ids {
+                let counts = entered[id]?[index] ?? [:]
+                let point = DailyPoint(
+                    date: dayWindow.date, hasData: hasData && (fetchedDays[id]?.contains(index) ?? false),
+                    completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0, stopped: counts[.stopped] ?? 0,
+                    enteredPending: counts[.pending] ?? 0, atEnd: latest[id] ?? [:], progressGain: gains[id]?[index] ?? 0,
+                    hours: dayWindow.hours)
+                perAccount[id, default: []].append(point)
+                // Like summary(_:), a day counts an account that is configured or was collected that day.
+                guard configuredAccounts?.contains(id) ?? true || point.hasData else { continue }
+                total.completed += point.completed
+                total.failed += point.failed
+                total.stopped += point.stopped
+                total.enteredPending += point.enteredPending
+                total.progressGain += point.progressGain
+                for (status, count) in point.atEnd { total.atEnd[status, default: 0] += count }
+            }
+            for status in BatchStatus.allCases where total.atEnd[status] == nil { total.atEnd[status] = 0 }
+            fleet.append(total)
+        }
+        return Trends(fleet: fleet, accounts: perAccount)
     }
 }

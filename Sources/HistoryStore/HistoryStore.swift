@@ -45,8 +45,11 @@ public protocol HistoryReader: Sendable {
     /// Every batch present at `time` (not disappeared), as its latest event at or before `time` says.
     func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord]
 
-    /// Per account, the sum of positive progress changes observed in `[start, end)`.
-    func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int]
+    /// Positive progress changes observed in `[start, end)`, summed per account and observation.
+    func progressSteps(from start: UnixSeconds, to end: UnixSeconds) async throws -> [ProgressStep]
+
+    /// The counts of every successful fetch observed in `[start, end)`, in observation order.
+    func statusCountHistory(from start: UnixSeconds, to end: UnixSeconds) async throws -> [AccountStatusCounts]
 
     /// Batches seen non-terminal that became terminal in `[start, end)`, with first-sight-to-terminal time.
     func terminalDurations(from start: UnixSeconds, to end: UnixSeconds) async throws -> [TerminalDuration]
@@ -54,3 +57,12 @@ public protocol HistoryReader: Sendable {
 
 /// A history store: both sides, behind which SQLite (or later PostgreSQL) lives.
 public typealias HistoryStore = HistoryReader & HistoryWriter
+
+extension HistoryReader {
+    /// Per account, the sum of positive progress changes observed in `[start, end)`.
+    public func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int] {
+        var gains: [String: Int] = [:]
+        for step in try await progressSteps(from: start, to: end) { gains[step.accountID, default: 0] += step.gain }
+        return gains
+    }
+}

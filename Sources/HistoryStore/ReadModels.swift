@@ -156,3 +156,16 @@ public struct TerminalDuration: Sendable, Hashable {
         self.seconds = seconds
     }
 }
+
+/// Positive progress observed for one account at one observation, summed over its batches.
+public struct ProgressStep: Sendable, Hashable {
+    public var accountID: String
+    public var observedAt: UnixSeconds
+    public var gain: Int
+
+    public init(accountID: String, observedAt: UnixSeconds, gain: Int) {
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.gain = gain
+    }
+}

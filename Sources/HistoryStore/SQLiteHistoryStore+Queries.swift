@@ -138,7 +138,7 @@ extension SQLiteHistoryStore {
         }
     }
 
-    public func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int] {
+    public func progressSteps(from start: UnixSeconds, to end: UnixSeconds) async throws -> [ProgressStep] {
         try await read("cannot read progress changes") { db in
             let rows = try Row.fetchCursor(db, sql: """
                 WITH changed AS (
@@ -151,12 +151,37 @@ extension SQLiteHistoryStore {
                     FROM batch_events e JOIN changed c ON c.account_id = e.account_id AND c.batch_id = e.batch_id
                     WHERE e.observed_at < ?2
                 )
-                SELECT account_id, SUM(gain) FROM steps
+                SELECT account_id, observed_at, SUM(gain) FROM steps
                 WHERE observed_at >= ?1 AND kind IN ('progress', 'status') AND gain > 0
-                GROUP BY account_id
+                GROUP BY account_id, observed_at
+                ORDER BY observed_at, account_id
                 """, arguments: [start, end])
-            var result: [String: Int] = [:]
-            while let row = try rows.next() { result[row[0]] = row[1] }
+            var result: [ProgressStep] = []
+            while let row = try rows.next() { result.append(ProgressStep(accountID: row[0], observedAt: row[1], gain: row[2])) }
+            return result
+        }
+    }
+
+    public func statusCountHistory(from start: UnixSeconds, to end: UnixSeconds) async throws -> [AccountStatusCounts] {
+        try await read("cannot read status counts") { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+                FROM run_status_counts c
+                JOIN account_fetches f ON f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok'
+                WHERE c.observed_at >= ? AND c.observed_at < ?
+                ORDER BY c.observed_at, c.account_id
+                """, arguments: [start, end])
+            var result: [AccountStatusCounts] = []
+            while let row = try rows.next() {
+                let accountID: String = row[0]
+                let observedAt: Int64 = row[1]
+                if result.last?.accountID != accountID || result.last?.observedAt != observedAt {
+                    result.append(AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: [:], progressSums: [:]))
+                }
+                guard let status = BatchStatus(rawValue: row[2]) else { continue }
+                result[result.count - 1].counts[status] = row[3]
+                result[result.count - 1].progressSums[status] = row[4]
+            }
             return result
         }
     }
