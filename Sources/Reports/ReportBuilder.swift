@@ -25,15 +25,18 @@ public struct ReportBuilder: Sendable {
         let total = (formats.contains(.html) ? data.night.accounts.count : 0) + (formats.contains(.xlsx) ? data.managers.count + 1 : 0)
         var done = 0
         var written: [String] = []
-        let tables = ReportTables.all(data)
         // The HTML pages link the chart CSVs, so they are written with either format.
         if formats.contains(.csv) || formats.contains(.html) {
             let csv = CSVWriter(timeZone: data.timeZone, byteOrderMark: csvByteOrderMark)
             try Self.createDirectory(folder.appendingPathComponent("csv"))
-            let charts = [ReportTables.throughputChart(data), ReportTables.statusMixChart(data), ReportTables.worstAccountsChart(data)]
-            for table in (formats.contains(.csv) ? tables : []) + charts {
+            let charts: [@Sendable (ReportData) -> Table] = [
+                { ReportTables.throughputChart($0) }, { ReportTables.statusMixChart($0) }, ReportTables.worstAccountsChart,
+            ]
+            // One table at a time, streamed to its file: the large ones never sit in memory twice.
+            for build in (formats.contains(.csv) ? ReportTables.builders : []) + charts {
+                let table = build(data)
                 let name = "csv/\(table.name).csv"
-                try Self.write(Data(csv.render(table).utf8), to: folder.appendingPathComponent(name))
+                try csv.write(table, to: folder.appendingPathComponent(name))
                 written.append(name)
             }
         }

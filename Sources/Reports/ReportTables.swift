@@ -5,8 +5,11 @@ import FPModel
 public enum ReportTables {
     /// The six tables of the CSV set, in the order the workbook shows them.
     public static func all(_ data: ReportData) -> [Table] {
-        [summary(data), accounts(data), statuses(data), daily(data), batches(data), collection(data)]
+        builders.map { $0(data) }
     }
+
+    /// The same six, built one at a time by the writers so only one large table is in memory.
+    public static let builders: [@Sendable (ReportData) -> Table] = [summary, accounts, statuses, daily, batches, collection]
 
     /// Headline figures as `metric, value, unit, definition` rows.
     public static func summary(_ data: ReportData) -> Table {

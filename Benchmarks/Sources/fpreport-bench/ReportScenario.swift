@@ -18,6 +18,7 @@ enum ReportScenario {
         let generation = try await Measure.run { events = try await synthetic.write(into: store) }
         let history = "\(accounts) accounts × 20 batches × \(nights) nights"
         emit("synthetic history, \(history)", "generation", generation.wall, "s", "\(events) events")
+        emit("synthetic history, \(history)", "peak memory after generation", Measure.peakMiB(), "MiB")
 
         let zone = TimeZone(identifier: "UTC")!
         let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)
@@ -28,6 +29,7 @@ enum ReportScenario {
         let trendTime = try await Measure.run { trends = try await engine.trends(endingWith: window) }
         emit("metrics, \(history)", "one night (figures, flags, batch states)", nightTime.wall, "s")
         emit("metrics, \(history)", "30-day trends, per account and fleet", trendTime.wall, "s")
+        emit("metrics, \(history)", "peak memory after metrics", Measure.peakMiB(), "MiB")
         guard let night, let trends else { return }
         let data = ReportData(night: night, trends: trends, thresholds: .init(), toolVersion: "bench")
 

@@ -48,6 +48,32 @@ public struct CSVWriter: Sendable {
         return out
     }
 
+    /// Writes `table` to `url` in pieces of about a megabyte, never as one string.
+    public func write(_ table: Table, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+            throw ReportError("cannot write \(url.path)")
+        }
+        defer { try? handle.close() }
+        var buffer = byteOrderMark ? "\u{FEFF}" : ""
+        buffer += table.columns.map(Self.quote).joined(separator: ",") + "\r\n"
+        do {
+            for row in table.rows {
+                for (index, cell) in row.enumerated() {
+                    if index > 0 { buffer += "," }
+                    buffer += render(cell)
+                }
+                buffer += "\r\n"
+                if buffer.utf8.count >= 1 << 20 {
+                    try handle.write(contentsOf: Data(buffer.utf8))
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: Data(buffer.utf8))
+        } catch {
+            throw ReportError("cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
     func render(_ cell: Cell) -> String {
         switch cell {
         case .text(let text): Self.quote(Self.neutralise(text))

@@ -18,7 +18,6 @@ struct WorkbookReport {
     static let warning = CellFormat(bold: true, fontColor: 0x9C0006, backgroundColor: 0xFFC7CE)
 
     func write(to url: URL) throws {
-        let tables = ReportTables.all(data)
         let workbook = try Workbook(
             path: url.path,
             options: .init(constantMemory: data.night.batches.count > constantMemoryThreshold,
@@ -26,8 +25,10 @@ struct WorkbookReport {
         try setProperties(workbook)
         let names = ["Summary", "Accounts", "Statuses", "Daily trend", "Batches", "Collection"]
         let summarySheet = try workbook.addWorksheet(named: names[0])
-        try writeSummary(summarySheet, table: tables[0], workbook: workbook, dailySheet: names[3])
-        for (table, name) in zip(tables.dropFirst(), names.dropFirst()) {
+        try writeSummary(summarySheet, table: ReportTables.summary(data), workbook: workbook, dailySheet: names[3])
+        // One table at a time: only the sheet being written is in memory.
+        for (build, name) in zip(ReportTables.builders.dropFirst(), names.dropFirst()) {
+            let table = build(data)
             let sheet = try workbook.addWorksheet(named: name)
             try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0)
         }
