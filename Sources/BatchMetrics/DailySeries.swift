@@ -9,7 +9,7 @@ public struct DailyPoint: Sendable, Hashable {
     public var failed: Int
     public var stopped: Int
     public var enteredPending: Int
-    public var atEnd: [BatchStatus: Int]
+    public var atEnd: StatusCounts
     public var progressGain: Int
     public var hours: Double
 
@@ -94,14 +94,14 @@ extension MetricsEngine {
             }
             let hasData = runDays.contains(index)
             var total = DailyPoint(
-                date: dayWindow.date, hasData: hasData, completed: 0, failed: 0, stopped: 0, enteredPending: 0, atEnd: [:],
+                date: dayWindow.date, hasData: hasData, completed: 0, failed: 0, stopped: 0, enteredPending: 0, atEnd: StatusCounts(),
                 progressGain: 0, hours: dayWindow.hours)
             for id in ids {
                 let counts = entered[id]?[index] ?? [:]
                 let point = DailyPoint(
                     date: dayWindow.date, hasData: hasData && (fetchedDays[id]?.contains(index) ?? false),
                     completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0, stopped: counts[.stopped] ?? 0,
-                    enteredPending: counts[.pending] ?? 0, atEnd: latest[id] ?? [:], progressGain: gains[id]?[index] ?? 0,
+                    enteredPending: counts[.pending] ?? 0, atEnd: latest[id] ?? StatusCounts(), progressGain: gains[id]?[index] ?? 0,
                     hours: dayWindow.hours)
                 perAccount[id, default: []].append(point)
                 // Like summary(_:), a day counts an account that is configured or was collected that day.
@@ -111,9 +111,8 @@ extension MetricsEngine {
                 total.stopped += point.stopped
                 total.enteredPending += point.enteredPending
                 total.progressGain += point.progressGain
-                for (status, count) in point.atEnd { total.atEnd[status, default: 0] += count }
+                total.atEnd += point.atEnd
             }
-            for status in BatchStatus.allCases where total.atEnd[status] == nil { total.atEnd[status] = 0 }
             fleet.append(total)
         }
         return Trends(fleet: fleet, accounts: perAccount)

@@ -8,7 +8,7 @@ public struct AccountNight: Sendable, Hashable {
     public var manager: String
     /// Batch counts per status from the account's latest successful fetch before the window ends;
     /// nil when it was never collected by then.
-    public var countsAtEnd: [BatchStatus: Int]?
+    public var countsAtEnd: StatusCounts?
     /// When those counts were observed (may be before the window when the night's fetches failed).
     public var countsObservedAt: UnixSeconds?
     /// Batches that entered each status in the window.

@@ -51,10 +51,10 @@ public struct AccountStatusCounts: Sendable, Hashable {
     public var accountID: String
     /// When the fetch these counts come from was observed.
     public var observedAt: UnixSeconds
-    public var counts: [BatchStatus: Int]
-    public var progressSums: [BatchStatus: Int]
+    public var counts: StatusCounts
+    public var progressSums: StatusCounts
 
-    public init(accountID: String, observedAt: UnixSeconds, counts: [BatchStatus: Int], progressSums: [BatchStatus: Int]) {
+    public init(accountID: String, observedAt: UnixSeconds, counts: StatusCounts, progressSums: StatusCounts) {
         self.accountID = accountID
         self.observedAt = observedAt
         self.counts = counts

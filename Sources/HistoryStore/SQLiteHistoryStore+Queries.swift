@@ -44,7 +44,7 @@ extension SQLiteHistoryStore {
             while let row = try rows.next() {
                 let accountID: String = row[0]
                 if result.last?.accountID != accountID {
-                    result.append(AccountStatusCounts(accountID: accountID, observedAt: row[1], counts: [:], progressSums: [:]))
+                    result.append(AccountStatusCounts(accountID: accountID, observedAt: row[1], counts: StatusCounts(), progressSums: StatusCounts()))
                 }
                 guard let status = BatchStatus(rawValue: row[2]) else { continue }
                 result[result.count - 1].counts[status] = row[3]
@@ -176,7 +176,7 @@ extension SQLiteHistoryStore {
                 let accountID: String = row[0]
                 let observedAt: Int64 = row[1]
                 if result.last?.accountID != accountID || result.last?.observedAt != observedAt {
-                    result.append(AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: [:], progressSums: [:]))
+                    result.append(AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts()))
                 }
                 guard let status = BatchStatus(rawValue: row[2]) else { continue }
                 result[result.count - 1].counts[status] = row[3]

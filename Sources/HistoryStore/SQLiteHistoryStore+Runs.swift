@@ -64,6 +64,31 @@ extension SQLiteHistoryStore {
         }
     }
 
+    /// Broken invariants of the history, in words; empty when it is whole. An account is written
+    /// in one transaction, so after any crash: every successful fetch has its five status counts,
+    /// no status counts exist without a successful fetch, and every batch has a first sighting.
+    public func consistencyProblems() async throws -> [String] {
+        try await read("cannot check the history") { db in
+            var problems: [String] = []
+            let partial = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM account_fetches f WHERE f.outcome = 'ok'
+                  AND (SELECT COUNT(*) FROM run_status_counts c WHERE c.run_id = f.run_id AND c.account_id = f.account_id) <> 5
+                """) ?? 0
+            if partial > 0 { problems.append("\(partial) successful fetch(es) without exactly five status counts") }
+            let orphans = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM run_status_counts c WHERE NOT EXISTS (
+                    SELECT 1 FROM account_fetches f WHERE f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok')
+                """) ?? 0
+            if orphans > 0 { problems.append("\(orphans) status count(s) without a successful fetch") }
+            let unseen = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM batches b WHERE NOT EXISTS (
+                    SELECT 1 FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id AND e.kind = 'first_seen')
+                """) ?? 0
+            if unseen > 0 { problems.append("\(unseen) batch(es) without a first_seen event") }
+            return problems
+        }
+    }
+
     /// Runs the database still marks as running, with their holders.
     public func liveRuns() async throws -> [(id: RunID, holder: String)] {
         try await read("cannot read runs") { db in

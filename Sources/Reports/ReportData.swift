@@ -53,8 +53,8 @@ public struct ReportData: Sendable {
             point.stopped = points.reduce(0) { $0 + $1.stopped }
             point.enteredPending = points.reduce(0) { $0 + $1.enteredPending }
             point.progressGain = points.reduce(0) { $0 + $1.progressGain }
-            var atEnd: [BatchStatus: Int] = [:]
-            for p in points { for (status, count) in p.atEnd { atEnd[status, default: 0] += count } }
+            var atEnd = StatusCounts()
+            for p in points { atEnd += p.atEnd }
             point.atEnd = atEnd
             return point
         }

@@ -67,7 +67,7 @@ public enum ReportTables {
         ])
         for account in night.accounts {
             let counts: [Cell] = BatchStatus.allCases.map { status in
-                account.countsAtEnd.map { .integer($0[status] ?? 0) } ?? .empty
+                account.countsAtEnd.map { .integer($0[status]) } ?? .empty
             }
             let failure = failures[account.accountID]
             table.rows.append(
@@ -108,7 +108,7 @@ public enum ReportTables {
             return lead + [
                 .integer(point.completed), .integer(point.failed), .integer(point.stopped), .integer(point.enteredPending),
                 point.failureRate.map(Cell.fraction) ?? .empty, point.stopRate.map(Cell.fraction) ?? .empty,
-            ] + BatchStatus.allCases.map { .integer(point.atEnd[$0] ?? 0) } + [.decimal(point.pointsPerHour)]
+            ] + BatchStatus.allCases.map { .integer(point.atEnd[$0]) } + [.decimal(point.pointsPerHour)]
         }
         for point in data.trends.fleet { table.rows.append(row(point, scope: "fleet", account: "")) }
         for account in data.night.accounts {
@@ -167,7 +167,7 @@ public enum ReportTables {
     /// Exactly the data behind the status mix chart.
     public static func statusMixChart(_ data: ReportData, points: [DailyPoint]? = nil) -> Table {
         Table(name: "chart-status-mix", columns: ["date"] + BatchStatus.allCases.map(\.rawValue), rows: (points ?? data.trends.fleet).map { point in
-            [.text(point.date)] + BatchStatus.allCases.map { point.hasData ? .integer(point.atEnd[$0] ?? 0) : .empty }
+            [.text(point.date)] + BatchStatus.allCases.map { point.hasData ? .integer(point.atEnd[$0]) : .empty }
         })
     }
 

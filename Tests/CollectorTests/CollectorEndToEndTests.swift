@@ -66,7 +66,7 @@ import Testing
             let index = try #require(h.server.world.accountIndex(of: counts.accountID))
             let truth = h.server.world.statusCounts(accountIndex: index, at: asOf)
             for status in BatchStatus.allCases {
-                #expect(counts.counts[status] ?? 0 == truth[status] ?? 0, "\(counts.accountID) \(status)")
+                #expect(counts.counts[status] == truth[status] ?? 0, "\(counts.accountID) \(status)")
             }
         }
         let stats = await h.server.state.snapshot()

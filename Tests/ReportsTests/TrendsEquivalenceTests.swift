@@ -20,7 +20,7 @@ import Testing
             #expect(point.stopped == night.fleetStopped, "\(point.date)")
             #expect(point.progressGain == night.fleetProgressGain, "\(point.date)")
             for status in night.statuses {
-                #expect(point.atEnd[status.status] ?? 0 == status.atEnd, "\(point.date) \(status.status)")
+                #expect(point.atEnd[status.status] == status.atEnd, "\(point.date) \(status.status)")
             }
             for account in night.accounts {
                 let mine = try #require(trends.accounts[account.accountID]?[offset])

@@ -62,8 +62,8 @@ struct FleetPage {
                 (HTML.number(account.completed), String(account.completed)), (HTML.number(account.failed), String(account.failed)),
                 (HTML.number(account.stopped), String(account.stopped)),
                 (HTML.percent(account.failureRate), account.failureRate.map { String($0) } ?? ""),
-                (account.countsAtEnd.map { HTML.number($0[.inProgress] ?? 0) } ?? "–", String(account.countsAtEnd?[.inProgress] ?? -1)),
-                (account.countsAtEnd.map { HTML.number($0[.pending] ?? 0) } ?? "–", String(account.countsAtEnd?[.pending] ?? -1)),
+                (account.countsAtEnd.map { HTML.number($0[.inProgress]) } ?? "–", String(account.countsAtEnd?[.inProgress] ?? -1)),
+                (account.countsAtEnd.map { HTML.number($0[.pending]) } ?? "–", String(account.countsAtEnd?[.pending] ?? -1)),
                 (HTML.number(account.stuck), String(account.stuck)),
                 (state == "ok" ? "ok" : "<strong>\(HTML.escape(state))</strong>", state),
             ]
@@ -90,7 +90,7 @@ enum Charts {
     static func statusMix(_ data: ReportData, id: String, csv: String, points: [DailyPoint]? = nil) -> String {
         let series = points ?? data.trends.fleet
         let svg = SVGChart.stacked(BatchStatus.allCases.map { status in
-            .init(name: status.rawValue, color: status.rawValue, values: series.map { $0.hasData ? Double($0.atEnd[status] ?? 0) : nil })
+            .init(name: status.rawValue, color: status.rawValue, values: series.map { $0.hasData ? Double($0.atEnd[status]) : nil })
         }, labels: series.map(\.date), id: id, title: "Batches by status at the end of each day")
         return PageParts.figure(
             id: id, caption: "Batches by status at the end of each day", svg: svg, csv: csv,
