@@ -16,15 +16,36 @@ extension SQLiteHistoryStore {
 
     public func runs(from start: UnixSeconds, to end: UnixSeconds) async throws -> [RunRecord] {
         try await read("cannot read runs") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version
-                FROM runs WHERE as_of >= ? AND as_of < ? ORDER BY as_of
-                """, arguments: [start, end]).map {
-                RunRecord(
-                    id: $0[0], asOf: $0[1], startedAt: $0[2], finishedAt: $0[3], state: $0[4], accountsTotal: $0[5],
-                    accountsOK: $0[6], accountsFailed: $0[7], toolVersion: $0[8])
-            }
+            try Row.fetchAll(db, sql: Self.runColumns + "WHERE as_of >= ? AND as_of < ? ORDER BY as_of", arguments: [start, end])
+                .map(Self.runRecord)
         }
+    }
+
+    static let runColumns = """
+        SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version FROM runs\u{20}
+        """
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        RunRecord(
+            id: row[0], asOf: row[1], startedAt: row[2], finishedAt: row[3], state: row[4], accountsTotal: row[5],
+            accountsOK: row[6], accountsFailed: row[7], toolVersion: row[8])
+    }
+
+    /// Groups rows of `account_id, observed_at, status, batch_count, progress_sum` into one value per fetch.
+    static func groupCounts(_ rows: RowCursor) throws -> [AccountStatusCounts] {
+        var result: [AccountStatusCounts] = []
+        while let row = try rows.next() {
+            let accountID: String = row[0]
+            let observedAt: Int64 = row[1]
+            if result.last?.accountID != accountID || result.last?.observedAt != observedAt {
+                result.append(AccountStatusCounts(
+                    accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts()))
+            }
+            guard let status = BatchStatus(rawValue: row[2]) else { continue }
+            result[result.count - 1].counts[status] = row[3]
+            result[result.count - 1].progressSums[status] = row[4]
+        }
+        return result
     }
 
     public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
@@ -40,17 +61,7 @@ extension SQLiteHistoryStore {
                 JOIN run_status_counts c ON c.run_id = f.run_id AND c.account_id = f.account_id
                 ORDER BY c.account_id
                 """, arguments: [time])
-            var result: [AccountStatusCounts] = []
-            while let row = try rows.next() {
-                let accountID: String = row[0]
-                if result.last?.accountID != accountID {
-                    result.append(AccountStatusCounts(accountID: accountID, observedAt: row[1], counts: StatusCounts(), progressSums: StatusCounts()))
-                }
-                guard let status = BatchStatus(rawValue: row[2]) else { continue }
-                result[result.count - 1].counts[status] = row[3]
-                result[result.count - 1].progressSums[status] = row[4]
-            }
-            return result
+            return try Self.groupCounts(rows)
         }
     }
 
@@ -95,14 +106,8 @@ extension SQLiteHistoryStore {
 extension SQLiteHistoryStore {
     public func lastRun(before end: UnixSeconds) async throws -> RunRecord? {
         try await read("cannot read runs") { db in
-            try Row.fetchOne(db, sql: """
-                SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version
-                FROM runs WHERE as_of < ? ORDER BY as_of DESC LIMIT 1
-                """, arguments: [end]).map {
-                RunRecord(
-                    id: $0[0], asOf: $0[1], startedAt: $0[2], finishedAt: $0[3], state: $0[4], accountsTotal: $0[5],
-                    accountsOK: $0[6], accountsFailed: $0[7], toolVersion: $0[8])
-            }
+            try Row.fetchOne(db, sql: Self.runColumns + "WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [end])
+                .map(Self.runRecord)
         }
     }
 
@@ -171,18 +176,7 @@ extension SQLiteHistoryStore {
                 WHERE c.observed_at >= ? AND c.observed_at < ?
                 ORDER BY c.observed_at, c.account_id
                 """, arguments: [start, end])
-            var result: [AccountStatusCounts] = []
-            while let row = try rows.next() {
-                let accountID: String = row[0]
-                let observedAt: Int64 = row[1]
-                if result.last?.accountID != accountID || result.last?.observedAt != observedAt {
-                    result.append(AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts()))
-                }
-                guard let status = BatchStatus(rawValue: row[2]) else { continue }
-                result[result.count - 1].counts[status] = row[3]
-                result[result.count - 1].progressSums[status] = row[4]
-            }
-            return result
+            return try Self.groupCounts(rows)
         }
     }
 

@@ -94,13 +94,13 @@ import Testing
     @Test func aCollectorAboveTheLimitRecoversThrough429s() async throws {
         // Misconfigured above the server's limit: 429s come back, are retried, and every account ends OK.
         let simulator = SimulatorConfiguration(
-            accounts: 6, seed: 6, apiKey: Self.key, faults: .ratelimit, requestsPerMinutePerAccount: 240, rateLimitBurst: 2)
+            accounts: 6, seed: 6, apiKey: Self.key, faults: .ratelimit, requestsPerMinutePerAccount: 120, rateLimitBurst: 1)
         var patient = config(perMinute: 400)
         patient.retry = RetryPolicy(maxAttempts: 8, rateLimitBase: 0.3, rateLimitCap: 2, errorBase: 0.05, errorCap: 0.5)
         let run = try await collect(simulator, configuration: patient)
         #expect(run.report.outcomes == [.ok: 6])
         #expect(run.report.totals.rateLimited > 0)
-        #expect(await run.server.state.snapshot().maxPerAccountPerMinute <= 240 + run.report.totals.rateLimited)
+        #expect(await run.server.state.snapshot().maxPerAccountPerMinute <= 120 + run.report.totals.rateLimited)
         await run.server.stop()
     }
 

@@ -39,13 +39,19 @@ public struct CSVWriter: Sendable {
         self.byteOrderMark = byteOrderMark
     }
 
+    /// The whole file as text (for small tables and tests; ``write(_:to:)`` streams).
     public func render(_ table: Table) -> String {
-        var out = byteOrderMark ? "\u{FEFF}" : ""
-        out += table.columns.map(Self.quote).joined(separator: ",") + "\r\n"
-        for row in table.rows {
-            out += row.map(render).joined(separator: ",") + "\r\n"
-        }
+        var out = ""
+        render(table) { out += $0 }
         return out
+    }
+
+    /// Hands the file to `emit` a record at a time: the byte-order mark and header, then each row.
+    func render(_ table: Table, emit: (String) throws -> Void) rethrows {
+        try emit((byteOrderMark ? "\u{FEFF}" : "") + table.columns.map(Self.quote).joined(separator: ",") + "\r\n")
+        for row in table.rows {
+            try emit(row.map(render).joined(separator: ",") + "\r\n")
+        }
     }
 
     /// Writes `table` to `url` in pieces of about a megabyte, never as one string.
@@ -54,15 +60,10 @@ public struct CSVWriter: Sendable {
             throw ReportError("cannot write \(url.path)")
         }
         defer { try? handle.close() }
-        var buffer = byteOrderMark ? "\u{FEFF}" : ""
-        buffer += table.columns.map(Self.quote).joined(separator: ",") + "\r\n"
+        var buffer = ""
         do {
-            for row in table.rows {
-                for (index, cell) in row.enumerated() {
-                    if index > 0 { buffer += "," }
-                    buffer += render(cell)
-                }
-                buffer += "\r\n"
+            try render(table) { record in
+                buffer += record
                 if buffer.utf8.count >= 1 << 20 {
                     try handle.write(contentsOf: Data(buffer.utf8))
                     buffer.removeAll(keepingCapacity: true)
