@@ -18,12 +18,55 @@ public enum Cell: Sendable, Hashable {
 public struct Table: Sendable {
     public var name: String
     public var columns: [String]
-    public var rows: [[Cell]]
+    public var rows: Rows
 
     public init(name: String, columns: [String], rows: [[Cell]] = []) {
         self.name = name
         self.columns = columns
-        self.rows = rows
+        self.rows = Rows(rows)
+    }
+
+    /// A table whose `count` rows are made one at a time as a writer reads them, so a table of
+    /// hundreds of thousands of rows never sits in memory whole.
+    public init(name: String, columns: [String], count: Int, row: @escaping @Sendable (Int) -> [Cell]) {
+        self.name = name
+        self.columns = columns
+        self.rows = Rows(count: count, row: row)
+    }
+}
+
+/// The rows of a ``Table``: stored, or computed on demand.
+public struct Rows: RandomAccessCollection, Sendable {
+    private enum Storage: Sendable {
+        case stored([[Cell]])
+        case computed(count: Int, row: @Sendable (Int) -> [Cell])
+    }
+
+    private var storage: Storage
+
+    public init(_ rows: [[Cell]]) { storage = .stored(rows) }
+    public init(count: Int, row: @escaping @Sendable (Int) -> [Cell]) { storage = .computed(count: count, row: row) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .stored(let rows): rows.count
+        case .computed(let count, _): count
+        }
+    }
+
+    public subscript(position: Int) -> [Cell] {
+        switch storage {
+        case .stored(let rows): rows[position]
+        case .computed(_, let row): row(position)
+        }
+    }
+
+    /// Adds a row; a computed table becomes a stored one first.
+    public mutating func append(_ row: [Cell]) {
+        var rows = Array(self)
+        rows.append(row)
+        storage = .stored(rows)
     }
 }
 
