@@ -1,3 +1,4 @@
+import FPModel
 import Foundation
 
 /// The simulator's mutable state: the virtual clock and what it has been asked.
@@ -66,9 +67,7 @@ public actor SimulatorState {
 
         let rate = Double(limitPerMinute) / 60
         var bucket = buckets[account] ?? (Double(burst), instant)
-        let elapsed = instant - bucket.at
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        bucket.tokens = min(Double(burst), bucket.tokens + seconds * rate)
+        bucket.tokens = min(Double(burst), bucket.tokens + (instant - bucket.at).inSeconds * rate)
         bucket.at = instant
         let allowed = bucket.tokens >= 1
         if allowed { bucket.tokens -= 1 }

@@ -1,3 +1,5 @@
+import FPModel
+
 /// Time as the collector sees it: backoff, deadlines, rate limits and the circuit breaker all ask
 /// this, so tests run hours of waiting in no time.
 public protocol CollectorClock: Sendable {
@@ -14,8 +16,7 @@ public struct SystemCollectorClock: CollectorClock {
     public init() {}
 
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - origin).inSeconds
     }
 
     public func sleep(seconds: Double) async throws {

@@ -64,3 +64,10 @@ extension TimeZone {
     /// The IANA name reports show; Foundation on Linux calls UTC "GMT", which users did not write.
     public var reportName: String { identifier == "GMT" ? "UTC" : identifier }
 }
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}

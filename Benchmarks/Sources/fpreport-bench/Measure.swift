@@ -1,3 +1,4 @@
+import FPModel
 import Foundation
 
 /// Wall and CPU time of a block, and the process's peak resident memory.
@@ -25,10 +26,7 @@ enum Measure {
         let cpu0 = cpuSeconds()
         let wall0 = ContinuousClock.now
         try await body()
-        let elapsed = ContinuousClock.now - wall0
-        return Measurement(
-            wall: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            cpu: cpuSeconds() - cpu0)
+        return Measurement(wall: (ContinuousClock.now - wall0).inSeconds, cpu: cpuSeconds() - cpu0)
     }
 
     /// Runs `body` `repetitions` times after one warm-up and returns the median by wall time.

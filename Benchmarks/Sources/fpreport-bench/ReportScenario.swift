@@ -64,9 +64,7 @@ extension Measure {
         let cpu0 = cpuSeconds()
         let wall0 = ContinuousClock.now
         try body()
-        let elapsed = ContinuousClock.now - wall0
-        return Measurement(
-            wall: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, cpu: cpuSeconds() - cpu0)
+        return Measurement(wall: (ContinuousClock.now - wall0).inSeconds, cpu: cpuSeconds() - cpu0)
     }
 }
 

@@ -116,7 +116,6 @@ enum RawSQLite {
             }
             sqlite3_exec(db, "COMMIT", nil, nil, nil)
         }
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (ContinuousClock.now - start).inSeconds
     }
 }
