@@ -33,10 +33,7 @@ import Testing
     }
 
     @Test func collectExitCodesSummaryAndJSON() async throws {
-        guard CommandRunner.executable() != nil else {
-            Issue.record("build the fpreport executable first (swift build)")
-            return
-        }
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let (server, config) = try await setUp(folder)
@@ -101,10 +98,7 @@ import Testing
     }
 
     @Test func configurationErrorsExit64AndMissingKeyIsNamed() async throws {
-        guard CommandRunner.executable() != nil else {
-            Issue.record("build the fpreport executable first (swift build)")
-            return
-        }
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let (server, config) = try await setUp(folder)
@@ -142,10 +136,7 @@ import Testing
     }
 
     @Test func everyAccountFailingExits2() async throws {
-        guard CommandRunner.executable() != nil else {
-            Issue.record("build the fpreport executable first (swift build)")
-            return
-        }
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let (server, config) = try await setUp(folder)

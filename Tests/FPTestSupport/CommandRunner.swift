@@ -24,14 +24,7 @@ public enum CommandRunner {
 
     /// Starts `fpreport arguments…` without waiting; its output goes to `log` (or nowhere).
     public static func launch(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws -> Process {
-        guard let executable = executable() else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        env.merge(environment) { $1 }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
+        let process = try makeProcess(arguments, environment: environment)
         if let log {
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
@@ -55,6 +48,19 @@ public enum CommandRunner {
         }
     }
 
+    /// `fpreport arguments…` with `environment` added to a minimal one and no standard input.
+    private static func makeProcess(_ arguments: [String], environment: [String: String]) throws -> Process {
+        guard let executable = executable() else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
     private static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
@@ -65,31 +71,19 @@ public enum CommandRunner {
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) async throws -> Result {
-        guard let executable = executable() else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        env.merge(environment) { $1 }
-        process.environment = env
+        let process = try makeProcess(arguments, environment: environment)
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         // Blocking reads and the wait run on Dispatch threads, never on the cooperative pool: a test
         // may serve the simulator this process talks to from that pool.
         async let stdout = readToEnd(out.fileHandleForReading)
         async let stderr = readToEnd(err.fileHandleForReading)
         let (outData, errData) = await (stdout, stderr)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                done.resume()
-            }
-        }
+        _ = await wait(process)
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
