@@ -33,11 +33,6 @@ public actor SimulatorState {
 
     public func snapshot() -> Stats { stats }
 
-    public func resetStats() {
-        stats = Stats()
-        recentArrivals = [:]
-    }
-
     /// What the simulator knows about an arriving request.
     struct Arrival {
         /// The account's request number, 1-based, over the server's life.

@@ -26,8 +26,7 @@ public struct Trends: Sendable {
     /// Per account id, oldest first.
     public var accounts: [String: [DailyPoint]]
 
-    /// The report day, the day before and the same day a week before (nil outside the series).
-    public var today: DailyPoint? { fleet.last }
+    /// The day before the report day and the same day a week before (nil outside the series).
     public var dayBefore: DailyPoint? { fleet.count >= 2 ? fleet[fleet.count - 2] : nil }
     public var weekBefore: DailyPoint? { fleet.count >= 8 ? fleet[fleet.count - 8] : nil }
 }

@@ -104,9 +104,6 @@ public struct CollectionHealth: Sendable, Hashable {
     public var latencyP95Millis: Int?
     public var runs = 0
 
-    /// Share of attempted accounts with a successful fetch; nil when none was attempted.
-    public var coverage: Double? { Rates.ratio(accountsOK, accountsAttempted) }
-
     /// Share of fetches that ended with `outcome`.
     public func rate(of outcome: FetchOutcome) -> Double? { Rates.ratio(fetchOutcomes[outcome] ?? 0, fetches) }
 }

@@ -51,7 +51,7 @@ public struct CollectJob: Sendable {
                 requestsPerMinutePerAccount: config.api.requestsPerMinutePerAccount,
                 accountDeadlineSeconds: config.api.accountDeadlineSeconds, runDeadlineSeconds: config.api.runDeadlineSeconds,
                 toolVersion: FPReportVersion.current, configDigest: config.digest),
-            client: client, store: ForcingWriter(store: store, force: true, logger: logger), keys: keys, logger: logger,
+            client: client, store: TakeoverWriter(store: store, logger: logger), keys: keys, logger: logger,
             now: now)
         let result: Result<CollectionReport, any Error>
         do {
@@ -70,16 +70,15 @@ public struct CollectJob: Sendable {
 
 /// Opens runs past the database lease: the caller holds the file lock, so any run still marked
 /// as running is dead (its process released the lock by exiting).
-struct ForcingWriter: HistoryWriter {
+struct TakeoverWriter: HistoryWriter {
     let store: SQLiteHistoryStore
-    let force: Bool
     let logger: Logger
 
     func beginRun(_ start: RunStart) async throws -> RunID {
         for abandoned in try await store.liveRuns() {
             logger.warning("taking over an interrupted run", metadata: ["run": "\(abandoned.id)", "holder": "\(abandoned.holder)"])
         }
-        return try await store.beginRun(start, force: force)
+        return try await store.beginRun(start, force: true)
     }
     func record(_ result: AccountFetchResult, run: RunID) async throws -> AccountWriteSummary {
         try await store.record(result, run: run)

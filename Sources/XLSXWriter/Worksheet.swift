@@ -30,11 +30,6 @@ public final class Worksheet {
             context(row, column))
     }
 
-    public func writeBlank(row: Int, column: Int, format: CellFormat? = nil) throws {
-        guard let format = workbook.format(format) else { return }
-        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(column), format), context(row, column))
-    }
-
     /// Sets the width (in characters) of columns `first...last`, with an optional default format.
     public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws {
         try check(
