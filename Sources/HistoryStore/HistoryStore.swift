@@ -33,11 +33,18 @@ public protocol HistoryReader: Sendable {
     /// For each account, the batch counts of its latest successful fetch at or before `time`.
     func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts]
 
-    /// Batch events observed in `[start, end)`, in observation order.
-    func events(from start: UnixSeconds, to end: UnixSeconds) async throws -> [BatchEventRecord]
+    /// Folds the batch events observed in `[start, end)`, in observation order, into the state that
+    /// `initial` makes, one row at a time: a month of a large fleet is never held as rows.
+    func reduceEvents<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, BatchEventRecord) -> Void
+    ) async throws -> State
 
-    /// Account fetches of runs whose `as_of` lies in `[start, end)`.
-    func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord]
+    /// Folds the account fetches observed in `[start, end)`, in observation order, like ``reduceEvents(from:to:into:_:)``.
+    func reduceFetches<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, FetchRecord) -> Void
+    ) async throws -> State
 
     /// The latest run whose `as_of` is before `end`.
     func lastRun(before end: UnixSeconds) async throws -> RunRecord?
@@ -45,11 +52,18 @@ public protocol HistoryReader: Sendable {
     /// Every batch present at `time` (not disappeared), as its latest event at or before `time` says.
     func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord]
 
-    /// Positive progress changes observed in `[start, end)`, summed per account and observation.
-    func progressSteps(from start: UnixSeconds, to end: UnixSeconds) async throws -> [ProgressStep]
+    /// Folds the positive progress changes observed in `[start, end)`, summed per account and
+    /// observation, in observation order.
+    func reduceProgressSteps<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, ProgressStep) -> Void
+    ) async throws -> State
 
-    /// The counts of every successful fetch observed in `[start, end)`, in observation order.
-    func statusCountHistory(from start: UnixSeconds, to end: UnixSeconds) async throws -> [AccountStatusCounts]
+    /// Folds the counts of every successful fetch observed in `[start, end)`, in observation order.
+    func reduceStatusCountHistory<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
+    ) async throws -> State
 
     /// Batches seen non-terminal that became terminal in `[start, end)`, with first-sight-to-terminal time.
     func terminalDurations(from start: UnixSeconds, to end: UnixSeconds) async throws -> [TerminalDuration]
@@ -58,11 +72,30 @@ public protocol HistoryReader: Sendable {
 /// A history store: both sides, behind which SQLite (or later PostgreSQL) lives.
 public typealias HistoryStore = HistoryReader & HistoryWriter
 
+/// The same reads as whole arrays, for one night's worth or for tests.
 extension HistoryReader {
+    /// Batch events observed in `[start, end)`, in observation order.
+    public func events(from start: UnixSeconds, to end: UnixSeconds) async throws -> [BatchEventRecord] {
+        try await reduceEvents(from: start, to: end, into: { [] }) { $0.append($1) }
+    }
+
+    /// Account fetches observed in `[start, end)`, in observation order.
+    public func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord] {
+        try await reduceFetches(from: start, to: end, into: { [] }) { $0.append($1) }
+    }
+
+    /// Positive progress changes observed in `[start, end)`, summed per account and observation.
+    public func progressSteps(from start: UnixSeconds, to end: UnixSeconds) async throws -> [ProgressStep] {
+        try await reduceProgressSteps(from: start, to: end, into: { [] }) { $0.append($1) }
+    }
+
+    /// The counts of every successful fetch observed in `[start, end)`, in observation order.
+    public func statusCountHistory(from start: UnixSeconds, to end: UnixSeconds) async throws -> [AccountStatusCounts] {
+        try await reduceStatusCountHistory(from: start, to: end, into: { [] }) { $0.append($1) }
+    }
+
     /// Per account, the sum of positive progress changes observed in `[start, end)`.
     public func progressGains(from start: UnixSeconds, to end: UnixSeconds) async throws -> [String: Int] {
-        var gains: [String: Int] = [:]
-        for step in try await progressSteps(from: start, to: end) { gains[step.accountID, default: 0] += step.gain }
-        return gains
+        try await reduceProgressSteps(from: start, to: end, into: { [:] }) { $0[$1.accountID, default: 0] += $1.gain }
     }
 }

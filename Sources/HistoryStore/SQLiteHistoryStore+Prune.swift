@@ -26,9 +26,9 @@ extension SQLiteHistoryStore {
                 CREATE TEMP TABLE IF NOT EXISTS keep_fetches (run_id INTEGER, account_id TEXT, PRIMARY KEY (run_id, account_id));
                 DELETE FROM keep_fetches;
                 INSERT INTO keep_fetches
-                    SELECT f.run_id, f.account_id FROM account_fetches f
-                    JOIN (SELECT account_id, MAX(observed_at) AS at FROM account_fetches WHERE outcome = 'ok' GROUP BY account_id) l
-                      ON l.account_id = f.account_id AND l.at = f.observed_at;
+                    SELECT run_id, account_id FROM (
+                        SELECT account_id, run_id, MAX(observed_at) FROM account_fetches WHERE outcome = 'ok' GROUP BY account_id
+                    );
                 """, arguments: ["cutoff": cutoff])
             var counts = PruneCounts()
             counts.events = try Int.fetchOne(db, sql: """

@@ -44,10 +44,11 @@ public struct ReportData: Sendable {
         night.flagged = night.flagged.filter { ids.contains($0.accountID) }
         night.collection.failedAccounts = night.collection.failedAccounts.filter { ids.contains($0.accountID) }
         var trends = trends
-        trends.accounts = trends.accounts.filter { ids.contains($0.key) }
+        trends.accounts = trends.accounts.restricted(to: ids)
+        let series = trends.accounts
         trends.fleet = trends.fleet.indices.map { day in
             var point = trends.fleet[day]
-            let points = trends.accounts.values.compactMap { $0.indices.contains(day) ? $0[day] : nil }
+            let points = series.ids.compactMap { series.point($0, day: day) }
             point.completed = points.reduce(0) { $0 + $1.completed }
             point.failed = points.reduce(0) { $0 + $1.failed }
             point.stopped = points.reduce(0) { $0 + $1.stopped }

@@ -99,29 +99,20 @@ public enum ReportTables {
     /// Rows are made as they are written (10,000 accounts make 300,000 of them).
     public static func daily(_ data: ReportData) -> Table {
         let fleet = data.trends.fleet
-        let accounts = data.night.accounts.map { (id: $0.accountID, points: data.trends.accounts[$0.accountID] ?? []) }
-        // offsets[k]: the row where account k's points begin.
-        var offsets: [Int] = []
-        var total = fleet.count
-        for account in accounts {
-            offsets.append(total)
-            total += account.points.count
-        }
-        let starts = offsets
+        let series = data.trends.accounts
+        // Each account with a series has one row per day; points are made as rows are written.
+        let accounts = data.night.accounts.map(\.accountID).filter(series.contains)
+        let days = fleet.count
         return Table(name: "daily", columns: [
             "date", "scope", "account_id", "has_data", "completed", "failed", "stopped", "entered_pending",
             "failure_rate", "stop_rate", "pending_at_end", "in_progress_at_end", "completed_at_end", "failed_at_end",
             "stopped_at_end", "progress_points_per_hour",
-        ], count: total) { index in
-            if index < fleet.count { return dailyRow(fleet[index], scope: "fleet", account: "") }
-            // The last account whose first row is at or before `index`.
-            var low = 0
-            var high = starts.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if starts[middle] <= index { low = middle } else { high = middle - 1 }
-            }
-            return dailyRow(accounts[low].points[index - starts[low]], scope: "account", account: accounts[low].id)
+        ], count: days * (accounts.count + 1)) { index in
+            if index < days { return dailyRow(fleet[index], scope: "fleet", account: "") }
+            let (account, day) = (index / days - 1, index % days)
+            let id = accounts[account]
+            // Every id here has a series (filtered above), so the fallback is never taken.
+            return dailyRow(series.point(id, day: day) ?? fleet[day], scope: "account", account: id)
         }
     }
 

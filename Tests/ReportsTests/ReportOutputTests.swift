@@ -140,6 +140,59 @@ import Testing
         }
     }
 
+    /// Large reports switch libxlsxwriter to constant-memory mode (inline strings, rows flushed as
+    /// written). Same history, both modes: every sheet must hold the same cells.
+    @Test func constantMemoryWorkbookHoldsTheSameCells() async throws {
+        let store = try await ReportFixture.history()
+        let data = try await ReportFixture.data(store)
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var inMemory = WorkbookReport(data: data)
+        inMemory.constantMemoryThreshold = .max
+        var streamed = WorkbookReport(data: data)
+        streamed.constantMemoryThreshold = 0
+        try inMemory.write(to: folder.url.appendingPathComponent("memory.xlsx"))
+        try streamed.write(to: folder.url.appendingPathComponent("streamed.xlsx"))
+        let memoryCells = try cellValues(folder.path("memory.xlsx"))
+        let streamedCells = try cellValues(folder.path("streamed.xlsx"))
+        #expect(memoryCells.count > 500)
+        #expect(memoryCells.contains { $0.contains("=acc-") }, "account ids should be among the cells")
+        #expect(memoryCells == streamedCells)
+        // And the two modes really differ in how they store strings.
+        #expect(try unzipText(folder.path("memory.xlsx")).contains("<sst "))
+        #expect(try unzipText(folder.path("streamed.xlsx")).contains("t=\"inlineStr\""))
+    }
+
+    /// `sheetN!A1=value` for every cell with a value, shared and inline strings resolved.
+    func cellValues(_ path: String) throws -> [String] {
+        let script = """
+            import re,sys,zipfile
+            import xml.etree.ElementTree as ET
+            ns={'m':'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+            z=zipfile.ZipFile(sys.argv[1])
+            shared=[]
+            if 'xl/sharedStrings.xml' in z.namelist():
+                shared=[''.join(t.text or '' for t in si.iter('{%s}t'%ns['m'])) for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si',ns)]
+            for name in sorted(n for n in z.namelist() if re.match(r'xl/worksheets/sheet\\d+.xml$',n)):
+                for c in ET.fromstring(z.read(name)).iter('{%s}c'%ns['m']):
+                    t=c.get('t'); v=c.find('m:v',ns)
+                    if t=='s': value=shared[int(v.text)]
+                    elif t=='inlineStr': value=''.join(x.text or '' for x in c.iter('{%s}t'%ns['m']))
+                    elif v is not None: value=v.text
+                    else: continue
+                    print('%s!%s=%s'%(name.split('/')[-1],c.get('r'),value))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// The text of every XML part of an XLSX (a zip), or of one part, via Python's zipfile.
     func unzipText(_ path: String, part: String? = nil) throws -> String {
         let process = Process()

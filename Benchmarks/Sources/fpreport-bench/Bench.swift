@@ -9,10 +9,12 @@ struct Bench {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let quick = arguments.contains("--quick")
         arguments.removeAll { $0 == "--quick" }
-        func value(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
-            return Int(arguments[index + 1]) ?? fallback
+        func text(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
         }
+        func value(_ name: String, _ fallback: Int) -> Int { text(name).flatMap { Int($0) } ?? fallback }
+        let database = text("--database") ?? FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench.sqlite").path
         switch arguments.first ?? "all" {
         case "serve":
             try await CollectScenarios.serve(accounts: value("--accounts", 1000), latencyMs: value("--latency-ms", 0))
@@ -22,12 +24,15 @@ struct Bench {
             try await CollectScenarios.latency(accounts: value("--accounts", 2000), latencyMs: 50, concurrency: 64)
         case "store":
             try await StoreScenario.run(accounts: value("--accounts", 10_000))
+        case "generate":
+            try await ReportScenario.generate(accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database)
         case "report":
             try await ReportScenario.run(
-                accounts: value("--accounts", 10_000), nights: value("--nights", 90),
-                formats: value("--formats-only-xlsx", 0) == 1 ? [.xlsx] : [.csv, .html, .xlsx])
+                accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database,
+                formats: (text("--formats") ?? "csv,html,xlsx").split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         default:
             try await all(quick: quick)
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
     }
 
@@ -39,7 +44,9 @@ struct Bench {
             ["collect-cpu", "--accounts", String(1000 / scale)],
             ["collect-latency", "--accounts", String(2000 / scale)],
             ["store", "--accounts", String(10_000 / scale)],
+            ["generate", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
+            ["generate", "--accounts", String(1000 / scale), "--nights", "30"],
             ["report", "--accounts", String(1000 / scale), "--nights", "30"],
         ]
         var results: [ResultLine] = []

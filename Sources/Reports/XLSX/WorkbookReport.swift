@@ -9,8 +9,13 @@ import XLSXWriter
 /// percentages formatted, header frozen, autofilter, computed widths. No cell is a formula.
 struct WorkbookReport {
     let data: ReportData
-    /// Above this many batch rows the workbook is written in constant-memory mode.
+    /// Above this many rows in the two large sheets (batches and daily trend), the workbook is
+    /// written in constant-memory mode: libxlsxwriter otherwise holds every cell until it closes.
     var constantMemoryThreshold = 20_000
+
+    var largeSheetRows: Int {
+        data.night.batches.count + data.trends.fleet.count * (data.trends.accounts.count + 1)
+    }
 
     static let header = CellFormat(bold: true, wrap: true, backgroundColor: 0xE8EEF4, bottomBorder: true)
     static let title = CellFormat(bold: true, fontSize: 16)
@@ -20,7 +25,7 @@ struct WorkbookReport {
     func write(to url: URL) throws {
         let workbook = try Workbook(
             path: url.path,
-            options: .init(constantMemory: data.night.batches.count > constantMemoryThreshold,
+            options: .init(constantMemory: largeSheetRows > constantMemoryThreshold,
                            temporaryDirectory: url.deletingLastPathComponent().path))
         try setProperties(workbook)
         let names = ["Summary", "Accounts", "Statuses", "Daily trend", "Batches", "Collection"]
