@@ -129,6 +129,8 @@ extension SQLiteHistoryStore {
 
     public func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord] {
         try await read("cannot read batch states") { db in
+            // The current batches are about as many; reserving spares the copies of a growing array.
+            let expected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batches") ?? 0
             // The latest event per batch at or before `time` is its state then; SQLite returns the
             // bare columns of the row holding MAX(id) in an aggregate query.
             let rows = try Row.fetchCursor(db, sql: """
@@ -149,6 +151,7 @@ extension SQLiteHistoryStore {
                 ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
                 """, arguments: [time, time])
             var result: [BatchStateRecord] = []
+            result.reserveCapacity(expected)
             while let row = try rows.next() {
                 guard let status = BatchStatus(rawValue: row[2]) else { continue }
                 result.append(BatchStateRecord(

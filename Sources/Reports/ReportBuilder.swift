@@ -41,7 +41,7 @@ public struct ReportBuilder: Sendable {
             }
         }
         if formats.contains(.html) {
-            try Self.write(Data(FleetPage(data: data).render().utf8), to: folder.appendingPathComponent("index.html"))
+            try TextFile.write(to: folder.appendingPathComponent("index.html")) { emit in try FleetPage(data: data).render(emit) }
             written.append("index.html")
             try Self.createDirectory(folder.appendingPathComponent("accounts"))
             let csv = CSVWriter(timeZone: data.timeZone)

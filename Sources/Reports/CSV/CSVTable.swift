@@ -99,23 +99,7 @@ public struct CSVWriter: Sendable {
 
     /// Writes `table` to `url` in pieces of about a megabyte, never as one string.
     public func write(_ table: Table, to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
-            throw ReportError("cannot write \(url.path)")
-        }
-        defer { try? handle.close() }
-        var buffer = ""
-        do {
-            try render(table) { record in
-                buffer += record
-                if buffer.utf8.count >= 1 << 20 {
-                    try handle.write(contentsOf: Data(buffer.utf8))
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try handle.write(contentsOf: Data(buffer.utf8))
-        } catch {
-            throw ReportError("cannot write \(url.path): \(error.localizedDescription)")
-        }
+        try TextFile.write(to: url) { emit in try render(table, emit: emit) }
     }
 
     func render(_ cell: Cell) -> String {

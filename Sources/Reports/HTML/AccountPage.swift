@@ -5,16 +5,25 @@ import Foundation
 
 /// `accounts/<slug>.html`: one account's night, trends, flagged batches and every batch.
 struct AccountPage {
-    /// Batches, flags and failures grouped by account once, so each page reads only its own.
+    /// Where each account's batches, flags and failures are in the night's arrays, found once so
+    /// each page reads only its own. Positions, not copies: 200,000 batches are not held twice.
     struct Index {
-        var batches: [String: [BatchStateRecord]]
-        var flagged: [String: [FlaggedBatch]]
-        var failures: [String: [FailedFetch]]
+        private var batches: [String: [Int]] = [:]
+        private var flagged: [String: [Int]] = [:]
+        private var failures: [String: [Int]] = [:]
 
         init(_ night: NightMetrics) {
-            batches = Dictionary(grouping: night.batches, by: \.accountID)
-            flagged = Dictionary(grouping: night.flagged, by: \.accountID)
-            failures = Dictionary(grouping: night.collection.failedAccounts, by: \.accountID)
+            for (position, batch) in night.batches.enumerated() { batches[batch.accountID, default: []].append(position) }
+            for (position, flag) in night.flagged.enumerated() { flagged[flag.accountID, default: []].append(position) }
+            for (position, failure) in night.collection.failedAccounts.enumerated() {
+                failures[failure.accountID, default: []].append(position)
+            }
+        }
+
+        func batches(of id: String, in night: NightMetrics) -> [BatchStateRecord] { (batches[id] ?? []).map { night.batches[$0] } }
+        func flagged(of id: String, in night: NightMetrics) -> [FlaggedBatch] { (flagged[id] ?? []).map { night.flagged[$0] } }
+        func failures(of id: String, in night: NightMetrics) -> [FailedFetch] {
+            (failures[id] ?? []).map { night.collection.failedAccounts[$0] }
         }
     }
 
@@ -24,12 +33,15 @@ struct AccountPage {
 
     var slug: String { Slug.make(account.accountID) }
 
+    /// The chart CSVs this page links, beside it.
+    var chartFiles: (throughput: String, statusMix: String) { ("\(slug)-throughput.csv", "\(slug)-status-mix.csv") }
+
     /// The chart CSVs this page links, as (file name beside the page, table).
     func chartTables() -> [(String, Table)] {
         let points = data.trends.accounts[account.accountID] ?? []
         return [
-            ("\(slug)-throughput.csv", ReportTables.throughputChart(data, points: points)),
-            ("\(slug)-status-mix.csv", ReportTables.statusMixChart(data, points: points)),
+            (chartFiles.throughput, ReportTables.throughputChart(data, points: points)),
+            (chartFiles.statusMix, ReportTables.statusMixChart(data, points: points)),
         ]
     }
 
@@ -37,9 +49,9 @@ struct AccountPage {
         let night = data.night
         let zone = data.timeZone
         let points = data.trends.accounts[account.accountID] ?? []
-        let failures = index.failures[account.accountID] ?? []
-        let batches = index.batches[account.accountID] ?? []
-        let flagged = index.flagged[account.accountID] ?? []
+        let failures = index.failures(of: account.accountID, in: night)
+        let batches = index.batches(of: account.accountID, in: night)
+        let flagged = index.flagged(of: account.accountID, in: night)
         let title = "\(account.name) (\(account.accountID)) — \(night.window.date)"
         let manager = account.manager.isEmpty ? "" : " · manager \(HTML.escape(account.manager))"
         let batchTable = Table(
@@ -66,8 +78,8 @@ struct AccountPage {
             \(PageParts.card("Counts observed", account.countsObservedAt.map { HTML.time($0, zone) } ?? "never"))
             </ul>
             <h2>Trends (30 days)</h2>
-            \(Charts.throughput(data, id: "throughput", csv: chartTables()[0].0, points: points))
-            \(Charts.statusMix(data, id: "status-mix", csv: chartTables()[1].0, points: points))
+            \(Charts.throughput(data, id: "throughput", csv: chartFiles.throughput, points: points))
+            \(Charts.statusMix(data, id: "status-mix", csv: chartFiles.statusMix, points: points))
             <h2>Stuck and old pending batches</h2>
             \(flaggedTable(flagged, zone: zone, root: "../"))
             <h2>Batches at the end of the window</h2>

@@ -23,6 +23,11 @@ enum HTML {
 
     /// A complete page: `title` and `body` (already markup), with the inline style and script.
     static func page(title: String, body: String, footer: String) -> String {
+        pageStart(title: title) + body + pageEnd(footer: footer)
+    }
+
+    /// A page up to its body, for pages written in pieces.
+    static func pageStart(title: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -35,7 +40,14 @@ enum HTML {
         </head>
         <body>
         <a class="skip" href="#main">Skip to content</a>
-        \(body)
+
+        """
+    }
+
+    /// A page after its body.
+    static func pageEnd(footer: String) -> String {
+        """
+
         <footer>\(footer)</footer>
         <script>\(script)</script>
         </body>
@@ -73,23 +85,33 @@ enum HTML {
 
     /// A table with sortable headers (`data-sort` on cells holds the sort key; without script it reads as is).
     static func table(caption: String, headers: [(String, numeric: Bool)], rows: [[(display: String, sort: String)]], id: String) -> String {
+        var out = tableStart(caption: caption, headers: headers, id: id)
+        for row in rows { out += tableRow(row, headers: headers) }
+        return out + tableEnd
+    }
+
+    /// A sortable table up to its first row, for tables written a row at a time.
+    static func tableStart(caption: String, headers: [(String, numeric: Bool)], id: String) -> String {
         var out = "<div class=\"scroll\"><table class=\"sortable\" id=\"\(id)\"><caption>\(caption)</caption><thead><tr>"
         for (name, numeric) in headers {
             out += "<th scope=\"col\"\(numeric ? " class=\"num\"" : "")>\(escape(name))</th>"
         }
-        out += "</tr></thead><tbody>"
-        for row in rows {
-            out += "<tr>"
-            for (index, cell) in row.enumerated() {
-                let numeric = headers.indices.contains(index) && headers[index].numeric
-                let tag = index == 0 ? "th scope=\"row\"" : "td"
-                let close = index == 0 ? "th" : "td"
-                out += "<\(tag) data-sort=\"\(escape(cell.sort))\"\(numeric ? " class=\"num\"" : "")>\(cell.display)</\(close)>"
-            }
-            out += "</tr>"
-        }
-        return out + "</tbody></table></div>"
+        return out + "</tr></thead><tbody>"
     }
+
+    /// One row; the first cell is the row's header.
+    static func tableRow(_ row: [(display: String, sort: String)], headers: [(String, numeric: Bool)]) -> String {
+        var out = "<tr>"
+        for (index, cell) in row.enumerated() {
+            let numeric = headers.indices.contains(index) && headers[index].numeric
+            let tag = index == 0 ? "th scope=\"row\"" : "td"
+            let close = index == 0 ? "th" : "td"
+            out += "<\(tag) data-sort=\"\(escape(cell.sort))\"\(numeric ? " class=\"num\"" : "")>\(cell.display)</\(close)>"
+        }
+        return out + "</tr>"
+    }
+
+    static let tableEnd = "</tbody></table></div>"
 
     static let style = """
         :root{--bg:#fff;--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;--card:#f6f8fa;--warn-bg:#fff4e5;--warn-fg:#7a4100;--link:#0550ae;\

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Writes text that is produced in pieces to a file in writes of about a megabyte, so a large
+/// file (a 300,000-row CSV, a fleet page of 10,000 accounts) is never one string in memory.
+enum TextFile {
+    static func write(to url: URL, _ produce: ((String) throws -> Void) throws -> Void) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+            throw ReportError("cannot write \(url.path)")
+        }
+        defer { try? handle.close() }
+        var buffer = ""
+        do {
+            try produce { piece in
+                buffer += piece
+                if buffer.utf8.count >= 1 << 20 {
+                    try handle.write(contentsOf: Data(buffer.utf8))
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: Data(buffer.utf8))
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw ReportError("cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
