@@ -19,7 +19,7 @@ struct Bench {
         case "serve":
             try await CollectScenarios.serve(accounts: value("--accounts", 1000), latencyMs: value("--latency-ms", 0))
         case "collect-cpu":
-            try await CollectScenarios.cpu(accounts: value("--accounts", 10_000))
+            try await CollectScenarios.cpu(accounts: value("--accounts", 10_000), history: text("--history"))
         case "collect-latency":
             try await CollectScenarios.latency(accounts: value("--accounts", 2000), latencyMs: 50, concurrency: 64)
         case "store":
@@ -31,13 +31,13 @@ struct Bench {
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database,
                 formats: (text("--formats") ?? "csv,html,xlsx").split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         default:
-            try await all(quick: quick)
+            try await all(quick: quick, database: database)
             for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
     }
 
     /// Every scenario as a child process; RESULT lines collected into one table.
-    static func all(quick: Bool) async throws {
+    static func all(quick: Bool, database: String) async throws {
         let scale = quick ? 10 : 1
         let plan: [[String]] = [
             ["collect-cpu", "--accounts", String(10_000 / scale)],
@@ -46,6 +46,7 @@ struct Bench {
             ["store", "--accounts", String(10_000 / scale)],
             ["generate", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
+            ["collect-cpu", "--accounts", String(10_000 / scale), "--history", database],
             ["generate", "--accounts", String(1000 / scale), "--nights", "30"],
             ["report", "--accounts", String(1000 / scale), "--nights", "30"],
         ]

@@ -38,7 +38,7 @@ enum CollectScenarios {
     }
 
     /// One collection of `accounts` accounts; returns (wall, cpu) and the requests made.
-    static func collect(baseURL: URL, accounts: Int, concurrency: Int, database: String) async throws -> (Measurement, Int) {
+    static func collect(baseURL: URL, accounts: Int, concurrency: Int, database: String, asOf: Date = Date()) async throws -> (Measurement, Int) {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let store = try SQLiteHistoryStore(path: database)
@@ -51,25 +51,35 @@ enum CollectScenarios {
         let list = (1...accounts).map { Account(id: String(format: "acc-%0\(max(4, String(accounts).count))d", $0)) }
         var requests = 0
         let measured = try await Measure.run {
-            let report = try await collector.run(accounts: list, asOf: Date(), holder: "bench")
+            let report = try await collector.run(accounts: list, asOf: asOf, holder: "bench")
             requests = report.totals.requests
         }
         try await http.shutdown()
         return (measured, requests)
     }
 
-    static func cpu(accounts: Int) async throws {
+    /// Two runs into a new history, or into a copy of `history` (one `generate` wrote) when given.
+    static func cpu(accounts: Int, history: String? = nil) async throws {
         let (server, url) = try startServer(accounts: accounts, latencyMs: 0)
         defer { server.terminate() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (first, requests) = try await collect(baseURL: url, accounts: accounts, concurrency: 64, database: folder.appendingPathComponent("h.sqlite").path)
-        let name = "collect, \(accounts) accounts, no latency"
+        let database = folder.appendingPathComponent("h.sqlite").path
+        // History only moves forward: the runs go after the copied history's last night.
+        var asOf = Date()
+        if let history {
+            try FileManager.default.copyItem(atPath: history, toPath: database)
+            let last = try await SQLiteHistoryStore(path: database).lastRun(before: .max)
+            asOf = Date(unixSeconds: (last?.asOf ?? 0) + 86_400)
+        }
+        let (first, requests) = try await collect(baseURL: url, accounts: accounts, concurrency: 64, database: database, asOf: asOf)
+        let name = "collect, \(accounts) accounts, no latency" + (history == nil ? "" : ", into 90 nights of history")
         emit(name, "client CPU per request", first.cpu / Double(requests) * 1e6, "µs", "first run (every batch new), \(requests) requests")
         emit(name, "wall", first.wall, "s")
         emit(name, "requests per second", Double(requests) / first.wall, "req/s")
-        let (second, again) = try await collect(baseURL: url, accounts: accounts, concurrency: 64, database: folder.appendingPathComponent("h.sqlite").path)
+        let (second, again) = try await collect(
+            baseURL: url, accounts: accounts, concurrency: 64, database: database, asOf: asOf.addingTimeInterval(3600))
         emit(name, "client CPU per request, nothing changed", second.cpu / Double(again) * 1e6, "µs", "second run")
         emit(name, "peak memory", Measure.peakMiB(), "MiB")
     }
