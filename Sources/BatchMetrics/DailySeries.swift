@@ -103,7 +103,10 @@ extension MetricsEngine {
     /// it, carried forward over days without one (zeros before its first).
     private func endOfDayCounts(rows: [String: Int], days: Int, calendar: DayIndex) async throws -> DayGrid<StatusCounts> {
         let count = rows.count
-        var (atEnd, observed) = try await history.reduceStatusCountHistory(
+        // Declared apart so the tuple's grids move into them: `atEnd` stays unshared and is filled in place.
+        var atEnd: DayGrid<StatusCounts>
+        let observed: DayGrid<Bool>
+        (atEnd, observed) = try await history.reduceStatusCountHistory(
             from: calendar.start, to: calendar.end,
             into: { (DayGrid(accounts: count, days: days, filledWith: StatusCounts()), DayGrid(accounts: count, days: days, filledWith: false)) }
         ) { grids, counts in
