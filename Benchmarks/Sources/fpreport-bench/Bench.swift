@@ -2,7 +2,8 @@ import Foundation
 import Reports
 
 /// `fpreport-bench`: the benchmark driver. `all` runs every scenario in its own process (so peak
-/// memory is per scenario) and prints a Markdown table; `--quick` uses small sizes for a check.
+/// memory is per scenario), `--repetitions` times (3 by default), and prints a Markdown table;
+/// `--quick` uses small sizes and one run, as a check that everything runs.
 @main
 struct Bench {
     static func main() async throws {
@@ -31,13 +32,15 @@ struct Bench {
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database,
                 formats: (text("--formats") ?? "csv,html,xlsx").split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         default:
-            try await all(quick: quick, database: database)
+            try await all(quick: quick, database: database, repetitions: value("--repetitions", quick ? 1 : 3))
             for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
     }
 
-    /// Every scenario as a child process; RESULT lines collected into one table.
-    static func all(quick: Bool, database: String) async throws {
+    /// Every scenario as a child process, `repetitions` times each (a history is generated once);
+    /// RESULT lines collected into one table: the median and the range of each measure, and for
+    /// memory the worst run, since that is what the target is about.
+    static func all(quick: Bool, database: String, repetitions: Int) async throws {
         let scale = quick ? 10 : 1
         let plan: [[String]] = [
             ["collect-cpu", "--accounts", String(10_000 / scale)],
@@ -50,32 +53,48 @@ struct Bench {
             ["generate", "--accounts", String(1000 / scale), "--nights", "30"],
             ["report", "--accounts", String(1000 / scale), "--nights", "30"],
         ]
-        var results: [ResultLine] = []
+        var results: [[ResultLine]] = []
         for arguments in plan {
-            FileHandle.standardError.write(Data("running \(arguments.joined(separator: " ")) …\n".utf8))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("RESULT ") {
-                if let result = try? JSONDecoder().decode(ResultLine.self, from: Data(line.dropFirst(7).utf8)) {
-                    results.append(result)
+            for run in 1...(arguments[0] == "generate" ? 1 : max(1, repetitions)) {
+                FileHandle.standardError.write(Data("running \(arguments.joined(separator: " ")) (\(run)) …\n".utf8))
+                for result in try runScenario(arguments) {
+                    if let index = results.firstIndex(where: { $0[0].scenario == result.scenario && $0[0].metric == result.metric }) {
+                        results[index].append(result)
+                    } else {
+                        results.append([result])
+                    }
                     FileHandle.standardError.write(Data("  \(result.metric): \(format(result.value)) \(result.unit)\n".utf8))
                 }
             }
-            if process.terminationStatus != 0 {
-                results.append(ResultLine(scenario: arguments.joined(separator: " "), metric: "FAILED", value: Double(process.terminationStatus), unit: "exit", note: ""))
-            }
         }
-        print("| scenario | measure | value | note |")
-        print("|---|---|---:|---|")
-        for result in results {
-            print("| \(result.scenario) | \(result.metric) | \(format(result.value)) \(result.unit) | \(result.note) |")
+        print("| scenario | measure | value | range over \(repetitions) runs | note |")
+        print("|---|---|---:|---|---|")
+        for runs in results {
+            let values = runs.map(\.value).sorted()
+            let value = runs[0].unit == "MiB" ? values[values.count - 1] : values[values.count / 2]
+            let range = values.count > 1 ? "\(format(values[0]))–\(format(values[values.count - 1]))" : ""
+            print("| \(runs[0].scenario) | \(runs[0].metric) | \(format(value)) \(runs[0].unit) | \(range) | \(runs[0].note) |")
         }
+    }
+
+    /// Runs one scenario as a child process and returns its RESULT lines (a failure is one too).
+    static func runScenario(_ arguments: [String]) throws -> [ResultLine] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var results = String(decoding: output, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("RESULT ") }.compactMap {
+            try? JSONDecoder().decode(ResultLine.self, from: Data($0.dropFirst(7).utf8))
+        }
+        if process.terminationStatus != 0 {
+            results.append(ResultLine(
+                scenario: arguments.joined(separator: " "), metric: "FAILED", value: Double(process.terminationStatus), unit: "exit", note: ""))
+        }
+        return results
     }
 
     static func format(_ value: Double) -> String {
