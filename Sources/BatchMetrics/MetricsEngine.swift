@@ -32,10 +32,9 @@ public struct MetricsEngine: Sendable {
     /// Every figure of `window`, per account and for the fleet, including batch detail.
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
         var night = try await summary(window)
-        let end = window.end - 1
-        let states = try await history.batchStates(at: end)
+        let states = try await history.batchStates(at: night.stateTime)
         night.batches = states
-        night.flagged = Self.flag(states, at: end, thresholds: thresholds)
+        night.flagged = states.compactMap { thresholds.flag($0, at: night.stateTime) }
         var stuck: [String: Int] = [:]
         var old: [String: Int] = [:]
         for flag in night.flagged {
@@ -130,24 +129,6 @@ public struct MetricsEngine: Sendable {
         }
     }
 
-    /// Stuck in-progress and old pending batches at `time`.
-    static func flag(_ states: [BatchStateRecord], at time: UnixSeconds, thresholds: Thresholds) -> [FlaggedBatch] {
-        states.compactMap { state in
-            switch state.status {
-            case .inProgress where time - state.lastChangeAt >= thresholds.stuckAfterSeconds:
-                FlaggedBatch(
-                    reason: .stuck, accountID: state.accountID, batchID: state.batchID, status: state.status,
-                    progress: state.progress, since: state.lastChangeAt)
-            case .pending where time - state.firstSeenAt >= thresholds.pendingAfterSeconds:
-                FlaggedBatch(
-                    reason: .oldPending, accountID: state.accountID, batchID: state.batchID, status: state.status,
-                    progress: state.progress, since: state.firstSeenAt)
-            default:
-                nil
-            }
-        }
-    }
-
     static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {
         var health = CollectionHealth()
         health.accountsConfigured = configured
@@ -185,5 +166,24 @@ public struct MetricsEngine: Sendable {
             .filter { $0.finished >= minimumFinished && $0.failed > 0 }
             .sorted { ($0.failureRate ?? 0, $0.failed, $1.accountID) > ($1.failureRate ?? 0, $1.failed, $0.accountID) }
             .prefix(limit).map { $0 }
+    }
+}
+
+extension MetricsEngine.Thresholds {
+    /// Whether `state` is flagged at `time`: in progress with no change for the stuck threshold, or
+    /// pending for the pending threshold. The one definition of both flags, for metrics and reports.
+    public func flag(_ state: BatchStateRecord, at time: UnixSeconds) -> FlaggedBatch? {
+        switch state.status {
+        case .inProgress where time - state.lastChangeAt >= stuckAfterSeconds:
+            FlaggedBatch(
+                accountID: state.accountID, batchID: state.batchID, progress: state.progress, since: state.lastChangeAt,
+                reason: .stuck, status: state.status)
+        case .pending where time - state.firstSeenAt >= pendingAfterSeconds:
+            FlaggedBatch(
+                accountID: state.accountID, batchID: state.batchID, progress: state.progress, since: state.firstSeenAt,
+                reason: .oldPending, status: state.status)
+        default:
+            nil
+        }
     }
 }

@@ -75,13 +75,14 @@ public struct DurationSummary: Sendable, Hashable {
 /// A batch flagged at the end of the window.
 public struct FlaggedBatch: Sendable, Hashable {
     public enum Reason: String, Sendable { case stuck, oldPending = "old_pending" }
-    public var reason: Reason
     public var accountID: String
     public var batchID: String
-    public var status: BatchStatus
     public var progress: Int
     /// Since when: the last progress change (stuck) or the first sighting (old pending).
     public var since: UnixSeconds
+    // The two one-byte fields last, side by side: 56 bytes a flag, not 64 (a night can flag 200,000).
+    public var reason: Reason
+    public var status: BatchStatus
 }
 
 /// How collection went in the window.
@@ -130,9 +131,17 @@ public struct NightMetrics: Sendable {
     public var timeToTerminal: DurationSummary = .init([])
     /// The typical gap between runs: time to terminal is known to within this.
     public var pollingResolutionSeconds: Int64?
+    /// Stuck and old pending batches at ``stateTime``, in the order of ``batches``.
     public var flagged: [FlaggedBatch] = []
     /// Every batch present at the end of the window.
     public var batches: [BatchStateRecord] = []
+    /// The instant ``batches`` and ``flagged`` describe: the window's last second.
+    public var stateTime: UnixSeconds { window.end - 1 }
+
+    /// How many of ``flagged`` are flagged for `reason` (counted, not filtered into a copy).
+    public func flaggedCount(_ reason: FlaggedBatch.Reason) -> Int {
+        flagged.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }
+    }
     public var collection = CollectionHealth()
 
     public var fleetCompleted: Int { accounts.reduce(0) { $0 + $1.completed } }

@@ -41,8 +41,8 @@ public enum ReportTables {
         add("time_to_terminal_p50", hours(night.timeToTerminal.p50), "hours", "Median time from first sight to a terminal status, of batches that finished in the window.")
         add("time_to_terminal_p95", hours(night.timeToTerminal.p95), "hours", "95th percentile of the same.")
         add("polling_resolution", hours(night.pollingResolutionSeconds), "hours", "Median gap between runs: times above are known to within this.")
-        add("stuck_in_progress", .integer(night.flagged.filter { $0.reason == .stuck }.count), "batches", "In progress with no progress change for \(data.thresholds.stuckAfterSeconds / 3600) h at the end of the window.")
-        add("old_pending", .integer(night.flagged.filter { $0.reason == .oldPending }.count), "batches", "Pending for \(data.thresholds.pendingAfterSeconds / 3600) h or more at the end of the window.")
+        add("stuck_in_progress", .integer(night.flaggedCount(.stuck)), "batches", "In progress with no progress change for \(data.thresholds.stuckAfterSeconds / 3600) h at the end of the window.")
+        add("old_pending", .integer(night.flaggedCount(.oldPending)), "batches", "Pending for \(data.thresholds.pendingAfterSeconds / 3600) h or more at the end of the window.")
         for (label, point) in [("day_over_day", data.trends.dayBefore), ("week_over_week", data.trends.weekBefore)] {
             let comparable = night.hasData && (point?.hasData ?? false)
             add("completed_change_\(label)", comparable ? .integer(night.fleetCompleted - (point?.completed ?? 0)) : .empty, "batches",
@@ -127,9 +127,9 @@ public enum ReportTables {
 
     /// Every batch present at the end of the window, with its flag; rows made as they are written.
     public static func batches(_ data: ReportData) -> Table {
-        let flags = Dictionary(
-            data.night.flagged.map { ("\($0.accountID)/\($0.batchID)", $0.reason.rawValue) }, uniquingKeysWith: { a, _ in a })
-        let batches = data.night.batches
+        // The flag is worked out again per row from the same rule, rather than looked up in a
+        // table keyed by batch: a night can flag most of its 200,000 batches.
+        let (batches, thresholds, time) = (data.night.batches, data.thresholds, data.night.stateTime)
         return Table(
             name: "batches",
             columns: ["account_id", "batch_id", "status", "progress", "first_seen_at", "last_change_at", "terminal_at", "flag"],
@@ -138,7 +138,7 @@ public enum ReportTables {
             let batch = batches[index]
             return [.text(batch.accountID), .text(batch.batchID), .text(batch.status.rawValue), .integer(batch.progress),
                     .timestamp(batch.firstSeenAt), .timestamp(batch.lastChangeAt), batch.terminalAt.map(Cell.timestamp) ?? .empty,
-                    flags["\(batch.accountID)/\(batch.batchID)"].map(Cell.text) ?? .empty]
+                    thresholds.flag(batch, at: time).map { .text($0.reason.rawValue) } ?? .empty]
         }
     }
 

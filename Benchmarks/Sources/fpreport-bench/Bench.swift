@@ -50,8 +50,12 @@ struct Bench {
             ["generate", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(10_000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["collect-cpu", "--accounts", String(10_000 / scale), "--history", database],
-            ["generate", "--accounts", String(1000 / scale), "--nights", "30"],
-            ["report", "--accounts", String(1000 / scale), "--nights", "30"],
+            // The same fleet with a third of the history, and a tenth of the fleet with all of it:
+            // memory should follow the fleet, not the history.
+            ["generate", "--accounts", String(10_000 / scale), "--nights", "30"],
+            ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
+            ["generate", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
+            ["report", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
         ]
         var results: [[ResultLine]] = []
         for arguments in plan {

@@ -37,7 +37,7 @@ struct FleetPage {
             \(PageParts.card("Progress points / hour", String(format: "%.1f", night.fleetPointsPerHour)))
             \(PageParts.card("Time to terminal p50 / p95", "\(HTML.hours(night.timeToTerminal.p50)) / \(HTML.hours(night.timeToTerminal.p95))",
                 change: "<span class=\"change\">± \(HTML.hours(night.pollingResolutionSeconds)) polling resolution</span>"))
-            \(PageParts.card("Stuck / old pending", "\(night.flagged.filter { $0.reason == .stuck }.count) / \(night.flagged.filter { $0.reason == .oldPending }.count)"))
+            \(PageParts.card("Stuck / old pending", "\(night.flaggedCount(.stuck)) / \(night.flaggedCount(.oldPending))"))
             \(PageParts.card("Accounts collected", "\(night.collection.accountsOK) / \(night.accounts.count)"))
             </ul>
             <h2>Trends (30 days)</h2>
