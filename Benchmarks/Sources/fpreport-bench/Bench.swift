@@ -59,6 +59,7 @@ struct Bench {
         ]
         var results: [[ResultLine]] = []
         for arguments in plan {
+            // Runs are grouped by scenario and measure, so every scenario's name carries its sizes.
             for run in 1...(arguments[0] == "generate" ? 1 : max(1, repetitions)) {
                 FileHandle.standardError.write(Data("running \(arguments.joined(separator: " ")) (\(run)) …\n".utf8))
                 for result in try runScenario(arguments) {
