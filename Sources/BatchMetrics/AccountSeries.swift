@@ -65,7 +65,11 @@ public struct AccountSeries: Sendable {
         rows[id].map { point(row: $0, day: day) }
     }
 
-    func point(row: Int, day: Int) -> DailyPoint {
+    /// The row of an account's series, for reading many of its points; nil without a series.
+    public func row(of id: String) -> Int? { rows[id] }
+
+    /// The point on day `day` of the account in `row` (from ``row(of:)``).
+    public func point(row: Int, day: Int) -> DailyPoint {
         let entries = entered[row, day]
         return DailyPoint(
             date: days[day].date, hasData: days[day].hasRun && fetched[row, day], completed: Int(entries.completed),

@@ -135,6 +135,8 @@ public struct NightMetrics: Sendable {
     public var flagged: [FlaggedBatch] = []
     /// Every batch present at the end of the window.
     public var batches: [BatchStateRecord] = []
+    public var collection = CollectionHealth()
+
     /// The instant ``batches`` and ``flagged`` describe: the window's last second.
     public var stateTime: UnixSeconds { window.end - 1 }
 
@@ -142,7 +144,6 @@ public struct NightMetrics: Sendable {
     public func flaggedCount(_ reason: FlaggedBatch.Reason) -> Int {
         flagged.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }
     }
-    public var collection = CollectionHealth()
 
     public var fleetCompleted: Int { accounts.reduce(0) { $0 + $1.completed } }
     public var fleetFailed: Int { accounts.reduce(0) { $0 + $1.failed } }

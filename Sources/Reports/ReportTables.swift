@@ -101,7 +101,7 @@ public enum ReportTables {
         let fleet = data.trends.fleet
         let series = data.trends.accounts
         // Each account with a series has one row per day; points are made as rows are written.
-        let accounts = data.night.accounts.map(\.accountID).filter(series.contains)
+        let accounts = data.night.accounts.compactMap { account in series.row(of: account.accountID).map { (id: account.accountID, row: $0) } }
         let days = fleet.count
         return Table(name: "daily", columns: [
             "date", "scope", "account_id", "has_data", "completed", "failed", "stopped", "entered_pending",
@@ -109,10 +109,8 @@ public enum ReportTables {
             "stopped_at_end", "progress_points_per_hour",
         ], count: days * (accounts.count + 1)) { index in
             if index < days { return dailyRow(fleet[index], scope: "fleet", account: "") }
-            let (account, day) = (index / days - 1, index % days)
-            let id = accounts[account]
-            // Every id here has a series (filtered above), so the fallback is never taken.
-            return dailyRow(series.point(id, day: day) ?? fleet[day], scope: "account", account: id)
+            let account = accounts[index / days - 1]
+            return dailyRow(series.point(row: account.row, day: index % days), scope: "account", account: account.id)
         }
     }
 
