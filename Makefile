@@ -21,7 +21,7 @@ test: deps
 	$(SWIFT) test
 
 # The benchmark suite (its own package in Benchmarks/, release build); results go in BENCHMARKS.md.
-# Each scenario runs BENCH_RUNS times (about 10 minutes a round on 2 cores); the table shows the median and the range.
+# Each scenario runs BENCH_RUNS times (about 12 minutes a round on 2 cores); the table shows the median and the range.
 BENCH_RUNS ?= 3
 bench: deps
 	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
