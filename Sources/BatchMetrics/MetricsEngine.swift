@@ -32,9 +32,12 @@ public struct MetricsEngine: Sendable {
     /// Every figure of `window`, per account and for the fleet, including batch detail.
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
         var night = try await summary(window)
-        let states = try await history.batchStates(at: night.stateTime)
-        night.batches = states
-        night.flagged = states.compactMap { thresholds.flag($0, at: night.stateTime) }
+        let baselines = try await Dictionary(
+            history.accounts().map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
+        let states = try await history.batchStates(at: night.stateTime, activeSince: window.start)
+        night.batches = states.filter { Self.isInNight($0, baseline: baselines[$0.accountID] ?? nil) }
+        // Every flagged batch is open, and every open batch is in the night's scope.
+        night.flagged = night.batches.compactMap { thresholds.flag($0, at: night.stateTime) }
         var stuck: [String: Int] = [:]
         var old: [String: Int] = [:]
         for flag in night.flagged {
@@ -127,6 +130,17 @@ public struct MetricsEngine: Sendable {
         case .firstSeen: baseline.map { event.observedAt > $0 } ?? false
         case .progress, .disappeared, .reappeared: false
         }
+    }
+
+    /// Whether a batch belongs in the night's batch tables (SPEC section 5): open at the window's
+    /// end, or entered a status or progressed in the window. The store hands over the open ones and
+    /// those whose latest change lies in the window; of these, a finished batch that the account's
+    /// first collection merely found (its baseline, not news) is left out, as ``isEntry(_:baseline:)``
+    /// leaves it out of the entries.
+    static func isInNight(_ state: BatchStateRecord, baseline: UnixSeconds?) -> Bool {
+        if !state.status.isTerminal { return true }
+        let onlyFirstSight = state.lastChangeAt == state.firstSeenAt
+        return !(onlyFirstSight && baseline.map { state.firstSeenAt <= $0 } ?? true)
     }
 
     static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {

@@ -133,7 +133,8 @@ public struct NightMetrics: Sendable {
     public var pollingResolutionSeconds: Int64?
     /// Stuck and old pending batches at ``stateTime``, in the order of ``batches``.
     public var flagged: [FlaggedBatch] = []
-    /// Every batch present at the end of the window.
+    /// The night's batches (SPEC section 5): open at the end of the window, or entered a status or
+    /// progressed in it. Finished batches of earlier nights are counted in ``statuses``, not listed.
     public var batches: [BatchStateRecord] = []
     public var collection = CollectionHealth()
 

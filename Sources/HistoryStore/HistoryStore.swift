@@ -49,8 +49,19 @@ public protocol HistoryReader: Sendable {
     /// The latest run whose `as_of` is before `end`.
     func lastRun(before end: UnixSeconds) async throws -> RunRecord?
 
-    /// Every batch present at `time` (not disappeared), as its latest event at or before `time` says.
-    func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord]
+    /// The night's batches: those present at `time` (as their latest event at or before it says)
+    /// that are open then (pending, in progress) or whose latest change lies in `[start, time]`.
+    /// Its cost follows the open batches and the changes since `start`, not the history's length:
+    /// finished batches of earlier nights stay in every API answer, and are not read.
+    func batchStates(at time: UnixSeconds, activeSince start: UnixSeconds) async throws -> [BatchStateRecord]
+
+    /// Folds every batch the history has seen (the `batches` ledger, disappeared ones included)
+    /// whose first sighting lies in `[start, end)` (nil: unbounded), by account and batch id, one
+    /// row at a time: the whole ledger is never held.
+    func reduceLedger<State: Sendable>(
+        firstSeenFrom start: UnixSeconds?, to end: UnixSeconds?, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, LedgerBatch) -> Void
+    ) async throws -> State
 
     /// Folds the positive progress changes observed in `[start, end)`, summed per account and
     /// observation, in observation order.

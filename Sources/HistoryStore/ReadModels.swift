@@ -170,3 +170,34 @@ public struct ProgressStep: Sendable, Hashable {
         self.gain = gain
     }
 }
+
+/// One row of the `batches` ledger: a batch's current state as the last successful fetch saw it.
+public struct LedgerBatch: Sendable, Hashable {
+    public var accountID: String
+    public var batchID: String
+    public var status: BatchStatus
+    public var progress: Int
+    /// False once the batch has disappeared from the API's answers.
+    public var present: Bool
+    public var firstSeenAt: UnixSeconds
+    public var statusSince: UnixSeconds
+    public var lastProgressChangeAt: UnixSeconds
+    public var terminalAt: UnixSeconds?
+    public var lastSeenRun: RunID
+
+    public init(
+        accountID: String, batchID: String, status: BatchStatus, progress: Int, present: Bool, firstSeenAt: UnixSeconds,
+        statusSince: UnixSeconds, lastProgressChangeAt: UnixSeconds, terminalAt: UnixSeconds?, lastSeenRun: RunID
+    ) {
+        self.accountID = accountID
+        self.batchID = batchID
+        self.status = status
+        self.progress = progress
+        self.present = present
+        self.firstSeenAt = firstSeenAt
+        self.statusSince = statusSince
+        self.lastProgressChangeAt = lastProgressChangeAt
+        self.terminalAt = terminalAt
+        self.lastSeenRun = lastSeenRun
+    }
+}

@@ -127,31 +127,37 @@ extension SQLiteHistoryStore {
         }
     }
 
-    public func batchStates(at time: UnixSeconds) async throws -> [BatchStateRecord] {
+    public func batchStates(at time: UnixSeconds, activeSince start: UnixSeconds) async throws -> [BatchStateRecord] {
         try await read("cannot read batch states") { db in
-            // The current batches are about as many; reserving spares the copies of a growing array.
-            let expected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batches") ?? 0
-            // The latest event per batch at or before `time` is its state then; SQLite returns the
-            // bare columns of the row holding MAX(id) in an aggregate query.
+            // Candidates are the batches with an event since `start` (read from the time index) and
+            // those open now (the partial index of v4): a batch open at `time` either changed after
+            // it or is open still. Finished batches of earlier nights, the bulk of a long history,
+            // are never read. Each candidate's state at `time` is its latest event then (MAX(id):
+            // events are written in observation order), found through the per-batch index.
             let rows = try Row.fetchCursor(db, sql: """
-                WITH latest AS (
-                    SELECT account_id, batch_id, MAX(id) AS id, MIN(observed_at) AS first_seen_at
-                    FROM batch_events WHERE observed_at <= ? GROUP BY account_id, batch_id
+                WITH candidates AS (
+                    SELECT account_id, batch_id FROM batch_events WHERE observed_at >= ?1
+                    UNION
+                    SELECT account_id, batch_id FROM batches WHERE status IN ('pending', 'in_progress')
                 ),
-                terminal AS (
-                    SELECT account_id, batch_id, MIN(observed_at) AS terminal_at FROM batch_events
-                    WHERE observed_at <= ? AND status IN ('completed', 'failed', 'stopped') AND kind <> 'disappeared'
-                    GROUP BY account_id, batch_id
+                latest AS (
+                    SELECT (SELECT MAX(e.id) FROM batch_events e
+                            WHERE e.account_id = c.account_id AND e.batch_id = c.batch_id AND e.observed_at <= ?2) AS id
+                    FROM candidates c
                 )
-                SELECT e.account_id, e.batch_id, e.status, e.progress, l.first_seen_at, e.observed_at, t.terminal_at
+                SELECT e.account_id, e.batch_id, e.status, e.progress,
+                       (SELECT MIN(f.observed_at) FROM batch_events f
+                        WHERE f.account_id = e.account_id AND f.batch_id = e.batch_id) AS first_seen_at,
+                       e.observed_at,
+                       (SELECT MIN(t.observed_at) FROM batch_events t
+                        WHERE t.account_id = e.account_id AND t.batch_id = e.batch_id AND t.observed_at <= ?2
+                          AND t.status IN ('completed', 'failed', 'stopped') AND t.kind <> 'disappeared') AS terminal_at
                 FROM latest l
                 JOIN batch_events e ON e.id = l.id
-                LEFT JOIN terminal t ON t.account_id = l.account_id AND t.batch_id = l.batch_id
-                WHERE e.kind <> 'disappeared'
+                WHERE e.kind <> 'disappeared' AND (e.status IN ('pending', 'in_progress') OR e.observed_at >= ?1)
                 ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
-                """, arguments: [time, time])
+                """, arguments: [start, time])
             var result: [BatchStateRecord] = []
-            result.reserveCapacity(expected)
             while let row = try rows.next() {
                 guard let status = BatchStatus(rawValue: row[2]) else { continue }
                 result.append(BatchStateRecord(
@@ -160,6 +166,24 @@ extension SQLiteHistoryStore {
             }
             return result
         }
+    }
+
+    public func reduceLedger<State: Sendable>(
+        firstSeenFrom start: UnixSeconds?, to end: UnixSeconds?, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, LedgerBatch) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read the batch ledger", sql: """
+            SELECT account_id, batch_id, status, progress, present, first_seen_at, status_since,
+                   last_progress_change_at, terminal_at, last_seen_run
+            FROM batches WHERE first_seen_at >= ? AND first_seen_at < ?
+            ORDER BY account_id, LENGTH(batch_id), batch_id
+            """, arguments: [start ?? Int64.min, end ?? Int64.max], into: initial, decode: { row in
+                guard let status = BatchStatus(rawValue: row[2]) else { return nil }
+                return LedgerBatch(
+                    accountID: row[0], batchID: row[1], status: status, progress: row[3], present: row[4],
+                    firstSeenAt: row[5], statusSince: row[6], lastProgressChangeAt: row[7], terminalAt: row[8],
+                    lastSeenRun: row[9])
+            }, update)
     }
 
     public func reduceProgressSteps<State: Sendable>(

@@ -20,60 +20,85 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Writes every selected format for `data` into `folder`; returns the files written, relative to it, sorted.
-    /// `progress(done, total)` counts account pages and manager workbooks as they are written.
+    /// `progress(done, total)` counts account pages, manager pages and workbooks as they are written.
+    ///
+    /// The night folder holds one file per account page and a few more: the CSV set, the shared
+    /// `assets/`, the accounts index pages, and per manager a page and a workbook.
     public func write(_ data: ReportData, into folder: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> [String] {
-        let total = (formats.contains(.html) ? data.night.accounts.count : 0) + (formats.contains(.xlsx) ? data.managers.count + 1 : 0)
+        let html = formats.contains(.html)
+        let xlsx = formats.contains(.xlsx)
+        let managers = data.managers
+        let total = (html ? data.night.accounts.count : 0) + (html || xlsx ? managers.count : 0) + (xlsx ? 1 : 0)
         var done = 0
         var written: [String] = []
-        // The HTML pages link the chart CSVs, so they are written with either format.
-        if formats.contains(.csv) || formats.contains(.html) {
+        func step() {
+            done += 1
+            progress(done, total)
+        }
+        if formats.contains(.csv) {
             let csv = CSVWriter(timeZone: data.timeZone, byteOrderMark: csvByteOrderMark)
             try Self.createDirectory(folder.appendingPathComponent("csv"))
-            let charts: [@Sendable (ReportData) -> Table] = [
-                { ReportTables.throughputChart($0) }, { ReportTables.statusMixChart($0) }, ReportTables.worstAccountsChart,
-            ]
             // One table at a time, streamed to its file: the large ones never sit in memory twice.
-            for build in (formats.contains(.csv) ? ReportTables.builders : []) + charts {
+            for build in ReportTables.builders {
                 let table = build(data)
                 let name = "csv/\(table.name).csv"
                 try csv.write(table, to: folder.appendingPathComponent(name))
                 written.append(name)
             }
         }
-        if formats.contains(.html) {
-            try TextFile.write(to: folder.appendingPathComponent("index.html")) { emit in try FleetPage(data: data).render(emit) }
-            written.append("index.html")
+        if html {
+            try Self.createDirectory(folder.appendingPathComponent("assets"))
             try Self.createDirectory(folder.appendingPathComponent("accounts"))
-            let csv = CSVWriter(timeZone: data.timeZone)
+            for (name, text) in [(Assets.stylesheet, Assets.style), (Assets.script, Assets.scriptText)] {
+                try Self.write(Data(text.utf8), to: folder.appendingPathComponent("assets/\(name)"))
+                written.append("assets/\(name)")
+            }
+            try TextFile.write(to: folder.appendingPathComponent("assets/\(Assets.accountsIndex)")) { emit in
+                try Assets.accountsIndex(data.night.accounts, emit: emit)
+            }
+            written.append("assets/\(Assets.accountsIndex)")
+            written += try writeScopePage(FleetPage(data: data), into: folder)
             let index = AccountPage.Index(data.night)
             for account in data.night.accounts {
                 let page = AccountPage(data: data, account: account, index: index)
                 try Self.write(Data(page.render().utf8), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
                 written.append("accounts/\(page.slug).html")
-                done += 1
-                progress(done, total)
-                for (name, table) in page.chartTables() {
-                    try Self.write(Data(csv.render(table).utf8), to: folder.appendingPathComponent("accounts/\(name)"))
-                    written.append("accounts/\(name)")
-                }
+                step()
             }
         }
-        if formats.contains(.xlsx) {
+        if xlsx {
             try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
             written.append("report.xlsx")
-            done += 1
-            progress(done, total)
-            let managers = data.managers
-            if !managers.isEmpty { try Self.createDirectory(folder.appendingPathComponent("managers")) }
+            step()
+        }
+        if (html || xlsx) && !managers.isEmpty {
+            try Self.createDirectory(folder.appendingPathComponent("managers"))
+            // Each manager's report is computed once and rendered in both formats.
             for manager in managers {
-                let name = "managers/\(Slug.make(manager)).xlsx"
-                try WorkbookReport(data: data.restricted(toManager: manager)).write(to: folder.appendingPathComponent(name))
-                written.append(name)
-                done += 1
-                progress(done, total)
+                let scoped = data.restricted(toManager: manager)
+                if html { written += try writeScopePage(FleetPage(data: scoped, manager: manager), into: folder) }
+                if xlsx {
+                    let name = "managers/\(Slug.make(manager)).xlsx"
+                    try WorkbookReport(data: scoped).write(to: folder.appendingPathComponent(name))
+                    written.append(name)
+                }
+                step()
             }
         }
         return written.sorted()
+    }
+
+    /// A scope's page and its accounts index pages; returns their paths.
+    private func writeScopePage(_ page: FleetPage, into folder: URL) throws -> [String] {
+        try TextFile.write(to: folder.appendingPathComponent(page.path)) { emit in try page.render(emit) }
+        var written = [page.path]
+        let pages = page.browsePages
+        if !pages.isEmpty { try Self.createDirectory(folder.appendingPathComponent("browse")) }
+        for (number, browse) in pages.enumerated() {
+            try TextFile.write(to: folder.appendingPathComponent(browse.path)) { emit in try page.renderBrowsePage(number + 1, emit) }
+            written.append(browse.path)
+        }
+        return written
     }
 
     static func createDirectory(_ url: URL) throws {

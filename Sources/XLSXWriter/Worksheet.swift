@@ -15,13 +15,35 @@ public final class Worksheet {
 
     private func context(_ row: Int, _ column: Int) -> String { "sheet \(name), row \(row + 1), column \(column + 1)" }
 
+    /// Excel's last row: a sheet holds at most this many, the header included.
+    public static let maxRows = 1_048_576
+    /// The longest text a cell holds (libxlsxwriter counts it in UTF-8 bytes, Excel in characters).
+    public static let maxCellBytes = 32_767
+
+    /// Writes `text` as a string cell; text over ``maxCellBytes`` is cut at a character boundary
+    /// and ends with a visible "[cut: …]" marker, rather than failing the workbook.
     public func write(_ text: String, row: Int, column: Int, format: CellFormat? = nil) throws {
         // Text is always written as a string cell, never as a formula, whatever it starts with.
-        try text.withCString {
+        try Self.fitting(text).withCString {
             try check(
                 worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, workbook.format(format)),
                 context(row, column))
         }
+    }
+
+    /// `text` itself when it fits a cell; otherwise its longest prefix that fits with the marker.
+    public static func fitting(_ text: String) -> String {
+        let bytes = text.utf8.count
+        guard bytes > maxCellBytes else { return text }
+        let marker = " … [cut: \(bytes) bytes in all; a cell holds \(maxCellBytes)]"
+        var size = 0
+        var end = text.startIndex
+        for index in text.indices {
+            size += text[index].utf8.count
+            if size + marker.utf8.count > maxCellBytes { break }
+            end = text.index(after: index)
+        }
+        return text[..<end] + marker
     }
 
     public func write(_ number: Double, row: Int, column: Int, format: CellFormat? = nil) throws {

@@ -11,7 +11,7 @@ import Testing
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try SQLiteHistoryStore(path: folder.path("nested/history.sqlite"))
-        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries"])
+        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index"])
         let mode = try await store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         #expect(try await store.integrityCheck() == "ok")
@@ -42,7 +42,7 @@ import Testing
         // When the current fpreport opens it
         let store = try SQLiteHistoryStore(path: path)
         // Then the schema is current, the old rows are there, and accounts were filled from the fetches
-        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries"])
+        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index"])
         #expect(try await store.events(from: 0, to: .max).count == 1)
         let account = try #require(try await store.accounts().first)
         #expect(account.id == "acc-1")

@@ -39,9 +39,9 @@ import Testing
     @Test func csvSetMatchesGoldenFiles() async throws {
         let (folder, files) = try await build([.csv])
         defer { folder.remove() }
+        // The charts' data travels inside the pages (data: links), not as files of its own.
         #expect(files == [
-            "csv/accounts.csv", "csv/batches.csv", "csv/chart-daily-throughput.csv", "csv/chart-status-mix.csv",
-            "csv/chart-worst-accounts.csv", "csv/collection.csv", "csv/daily.csv", "csv/statuses.csv", "csv/summary.csv",
+            "csv/accounts.csv", "csv/batches.csv", "csv/collection.csv", "csv/daily.csv", "csv/statuses.csv", "csv/summary.csv",
         ])
         for file in files {
             try expectGolden(try String(contentsOfFile: folder.path(file), encoding: .utf8), file.replacingOccurrences(of: "/", with: "_"))

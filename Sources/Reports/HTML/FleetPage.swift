@@ -2,9 +2,37 @@ import BatchMetrics
 import FPModel
 import Foundation
 
-/// `index.html`: the fleet at a glance, the accounts table, collection health and flagged batches.
+/// `index.html` and `managers/<slug>.html`: one scope's night, what needs attention first (failed
+/// collections, worst accounts, stuck batches), trends, then its accounts: inline up to
+/// ``pageSize``, otherwise in pages under `browse/`, and searchable by id, name and manager with
+/// the shared script. At 10,000 accounts the page holds no account rows at all.
 struct FleetPage {
     let data: ReportData
+    /// The manager whose page this is; nil for the fleet's `index.html`.
+    var manager: String? = nil
+
+    /// Accounts per page of the accounts index; a scope with at most this many lists them inline.
+    static let pageSize = 500
+    /// Flagged batches the page lists, oldest first; the rest are in batches.csv.
+    static let flaggedShown = 100
+
+    /// The way back to the night folder.
+    var root: String { manager == nil ? "" : "../" }
+    /// The page's file, relative to the night folder.
+    var path: String { manager.map { "managers/\(Slug.make($0)).html" } ?? "index.html" }
+    var workbook: String { manager.map { "managers/\(Slug.make($0)).xlsx" } ?? "report.xlsx" }
+    /// The accounts index pages' names begin with this.
+    var browsePrefix: String { manager.map { "manager-\(Slug.make($0))" } ?? "all" }
+
+    /// The accounts index pages, as (path relative to the night folder, accounts on it); none when
+    /// the page lists its accounts itself.
+    var browsePages: [(path: String, accounts: ArraySlice<AccountNight>)] {
+        let accounts = data.night.accounts
+        guard accounts.count > Self.pageSize else { return [] }
+        return stride(from: 0, to: accounts.count, by: Self.pageSize).enumerated().map { number, first in
+            ("browse/\(browsePrefix)-\(number + 1).html", accounts[first..<min(first + Self.pageSize, accounts.count)])
+        }
+    }
 
     /// The whole page as text (for tests; ``render(_:)`` hands it over in pieces).
     func render() -> String {
@@ -13,17 +41,19 @@ struct FleetPage {
         return out
     }
 
-    /// Hands the page to `emit` in pieces, the accounts table a row at a time: on 10,000 accounts
-    /// the page is megabytes, and it is never held whole.
+    /// Hands the page to `emit` in pieces, an inline accounts table a row at a time.
     func render(_ emit: (String) throws -> Void) rethrows {
         let night = data.night
         let zone = data.timeZone
         let trends = data.trends
-        try emit(HTML.pageStart(title: "fpreport \(night.window.date) — \(data.scope)"))
+        let heading = manager.map { "Accounts of \($0)" } ?? "FirstPromoter batch processes"
+        let flagged = night.flagged.sorted { ($0.since, $0.accountID, $0.batchID) < ($1.since, $1.accountID, $1.batchID) }
+        try emit(HTML.pageStart(title: "fpreport \(night.window.date) — \(data.scope)", root: root, scripts: [Assets.accountsIndex]))
         try emit("""
-            \(PageParts.header(data, title: "FirstPromoter batch processes — \(night.window.date)", root: ""))
+            \(manager == nil ? "" : "<nav><a href=\"../index.html\">← All accounts</a></nav>")
+            \(PageParts.header(data, title: "\(heading) — \(night.window.date)", root: root, workbook: workbook))
             <main id="main">
-            \(PageParts.warnings(data, accounts: night.collection.failedAccounts, root: ""))
+            \(PageParts.warnings(data, accounts: night.collection.failedAccounts, root: root))
             <h2>Headline</h2>
             <ul class="cards">
             \(PageParts.card("Completed", HTML.number(night.fleetCompleted),
@@ -40,18 +70,30 @@ struct FleetPage {
             \(PageParts.card("Stuck / old pending", "\(night.flaggedCount(.stuck)) / \(night.flaggedCount(.oldPending))"))
             \(PageParts.card("Accounts collected", "\(night.collection.accountsOK) / \(night.accounts.count)"))
             </ul>
+            <h2 id="attention">Needs attention</h2>
+            \(Charts.worst(data, id: "worst"))
+            <h3 id="flagged">Stuck and old pending batches, oldest first</h3>
+            \(flaggedTable(flagged, zone: zone, root: root, limit: Self.flaggedShown))
             <h2>Trends (30 days)</h2>
-            \(Charts.throughput(data, id: "throughput", csv: "csv/chart-daily-throughput.csv"))
-            \(Charts.statusMix(data, id: "status-mix", csv: "csv/chart-status-mix.csv"))
-            \(Charts.worst(data, id: "worst", csv: "csv/chart-worst-accounts.csv"))
+            \(Charts.throughput(data, id: "throughput", download: "daily-throughput.csv"))
+            \(Charts.statusMix(data, id: "status-mix", download: "status-mix.csv"))
             <h2 id="accounts">Accounts</h2>
+            <form id="account-filter" class="filter" role="search" data-root="\(root)"\
+            \(manager.map { " data-manager=\"\(HTML.escape($0))\"" } ?? "") hidden>
+            <label for="account-query">Find an account by id, name or manager:</label>
+            <input id="account-query" type="search" autocomplete="off" placeholder="acc-00042, Cobalt, Ana…">
+            </form>
+            <div id="account-matches"></div>
 
             """)
-        try accountsTable(emit)
+        let pages = browsePages
+        if pages.isEmpty {
+            try accountsTable(night.accounts[...], root: root, emit)
+        } else {
+            try emit(browseLinks(pages, root: root, current: nil))
+        }
         try emit("""
 
-            <h2 id="flagged">Stuck and old pending batches</h2>
-            \(flaggedTable(night.flagged, zone: zone, root: ""))
             <h2 id="collection">Collection health</h2>
             \(PageParts.dataTable(ReportTables.collection(data), zone: zone, id: "collection-table", caption: "Fetches by outcome and HTTP status, and totals for the window"))
             \(PageParts.definitions)
@@ -61,17 +103,49 @@ struct FleetPage {
             footer: "Generated by fpreport \(HTML.escape(data.toolVersion)) from the collection history; every time is in \(HTML.escape(zone.reportName))."))
     }
 
-    private func accountsTable(_ emit: (String) throws -> Void) rethrows {
-        let night = data.night
+    /// One page of the accounts index (`browse/…`), `number` counting from 1.
+    func renderBrowsePage(_ number: Int, _ emit: (String) throws -> Void) rethrows {
+        let pages = browsePages
+        let accounts = pages[number - 1].accounts
+        let first = accounts.first.map(\.accountID) ?? ""
+        let last = accounts.last.map(\.accountID) ?? ""
+        let title = "\(data.scope): accounts \(first) to \(last) — \(data.night.window.date)"
+        try emit(HTML.pageStart(title: "fpreport \(data.night.window.date) — \(title)", root: "../"))
+        try emit("""
+            <nav><a href="../\(path)">← \(HTML.escape(data.scope))</a></nav>
+            \(PageParts.header(data, title: title, root: "../", workbook: workbook))
+            <main id="main">
+            <h2 id="accounts">Accounts, page \(number) of \(pages.count)</h2>
+            \(browseLinks(pages, root: "../", current: number))
+
+            """)
+        try accountsTable(accounts, root: "../", emit)
+        try emit("\n</main>")
+        try emit(HTML.pageEnd(footer: "Generated by fpreport \(HTML.escape(data.toolVersion)); every time is in \(HTML.escape(data.timeZone.reportName))."))
+    }
+
+    /// Links to every page of the accounts index, each named by its first and last account.
+    private func browseLinks(_ pages: [(path: String, accounts: ArraySlice<AccountNight>)], root: String, current: Int?) -> String {
+        let items = pages.enumerated().map { index, page in
+            let label = "\(HTML.escape(page.accounts.first?.accountID ?? "")) – \(HTML.escape(page.accounts.last?.accountID ?? ""))"
+            return index + 1 == current
+                ? "<li><strong aria-current=\"page\">\(label)</strong></li>"
+                : "<li><a href=\"\(root)\(page.path)\">\(label)</a></li>"
+        }.joined()
+        return "<p>\(HTML.number(data.night.accounts.count)) accounts, \(Self.pageSize) a page, by account id:</p>"
+            + "<nav aria-label=\"Accounts pages\"><ul class=\"pages\">\(items)</ul></nav>"
+    }
+
+    private func accountsTable(_ accounts: ArraySlice<AccountNight>, root: String, _ emit: (String) throws -> Void) rethrows {
         let headers: [(String, numeric: Bool)] = [
             ("Account", false), ("Name", false), ("Manager", false), ("Completed", true), ("Failed", true), ("Stopped", true),
             ("Failure rate", true), ("In progress", true), ("Pending", true), ("Stuck", true), ("Collection", false),
         ]
         try emit(HTML.tableStart(caption: "Per account, for the window (counts at its end)", headers: headers, id: "accounts-table"))
-        for account in night.accounts {
+        for account in accounts {
             let state = ReportTables.collectionState(account)
             let row: [(display: String, sort: String)] = [
-                ("<a href=\"accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>", account.accountID),
+                ("<a href=\"\(root)accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>", account.accountID),
                 (HTML.escape(account.name), account.name), (HTML.escape(account.manager), account.manager),
                 (HTML.number(account.completed), String(account.completed)), (HTML.number(account.failed), String(account.failed)),
                 (HTML.number(account.stopped), String(account.stopped)),
@@ -89,7 +163,7 @@ struct FleetPage {
 
 /// Tables and charts shared by the fleet and account pages.
 enum Charts {
-    static func throughput(_ data: ReportData, id: String, csv: String, points: [DailyPoint]? = nil) -> String {
+    static func throughput(_ data: ReportData, id: String, download: String, points: [DailyPoint]? = nil) -> String {
         let series = points ?? data.trends.fleet
         let labels = series.map(\.date)
         let svg = SVGChart.lines([
@@ -98,21 +172,21 @@ enum Charts {
             .init(name: "stopped", color: "stopped", values: series.map { $0.hasData ? Double($0.stopped) : nil }),
         ], labels: labels, id: id, title: "Batches finished per day, last \(series.count) days; gaps are days without collection")
         return PageParts.figure(
-            id: id, caption: "Batches finished per day", svg: svg, csv: csv,
+            id: id, caption: "Batches finished per day", svg: svg, download: download,
             table: ReportTables.throughputChart(data, points: series), zone: data.timeZone)
     }
 
-    static func statusMix(_ data: ReportData, id: String, csv: String, points: [DailyPoint]? = nil) -> String {
+    static func statusMix(_ data: ReportData, id: String, download: String, points: [DailyPoint]? = nil) -> String {
         let series = points ?? data.trends.fleet
         let svg = SVGChart.stacked(BatchStatus.allCases.map { status in
             .init(name: status.rawValue, color: status.rawValue, values: series.map { $0.hasData ? Double($0.atEnd[status]) : nil })
         }, labels: series.map(\.date), id: id, title: "Batches by status at the end of each day")
         return PageParts.figure(
-            id: id, caption: "Batches by status at the end of each day", svg: svg, csv: csv,
+            id: id, caption: "Batches by status at the end of each day", svg: svg, download: download,
             table: ReportTables.statusMixChart(data, points: series), zone: data.timeZone)
     }
 
-    static func worst(_ data: ReportData, id: String, csv: String) -> String {
+    static func worst(_ data: ReportData, id: String) -> String {
         guard !data.worst.isEmpty else {
             return "<p>No account with failures had at least \(data.minimumFinishedForRanking) finished batches in the window.</p>"
         }
@@ -121,21 +195,22 @@ enum Charts {
             title: "Failure rate of the worst accounts", color: "failed")
         return PageParts.figure(
             id: id, caption: "Failure rate, worst accounts (at least \(data.minimumFinishedForRanking) finished)", svg: svg,
-            csv: csv, table: ReportTables.worstAccountsChart(data), zone: data.timeZone)
+            download: "worst-accounts.csv", table: ReportTables.worstAccountsChart(data), zone: data.timeZone)
     }
 }
 
-/// The flagged-batches table (at most 500 rows; the rest are in batches.csv).
-func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String) -> String {
+/// The flagged-batches table: the first `limit` of `flagged`, and how many more batches.csv has.
+func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String, limit: Int = 500) -> String {
     guard !flagged.isEmpty else { return "<p>None.</p>" }
-    let rows = flagged.prefix(500).map { flag -> [(display: String, sort: String)] in
+    let rows = flagged.prefix(limit).map { flag -> [(display: String, sort: String)] in
         [("<a href=\"\(root)accounts/\(Slug.make(flag.accountID)).html\">\(HTML.escape(flag.accountID))</a>", flag.accountID),
          (HTML.escape(flag.batchID), flag.batchID), (flag.reason == .stuck ? "stuck" : "old pending", flag.reason.rawValue),
          (HTML.escape(flag.status.rawValue), flag.status.rawValue), ("\(flag.progress) %", String(flag.progress)),
          (HTML.time(flag.since, zone), String(flag.since))]
     }
-    let more = flagged.count > 500 ? "<p>… and \(flagged.count - 500) more in batches.csv.</p>" : ""
+    let more = flagged.count > limit
+        ? "<p>… and \(HTML.number(flagged.count - limit)) more in <a href=\"\(root)csv/batches.csv\">batches.csv</a> (column flag).</p>" : ""
     return HTML.table(
-        caption: "Flagged at the end of the window", headers: [("Account", false), ("Batch", false), ("Flag", false),
+        caption: "Flagged at the end of the window (\(HTML.number(flagged.count)))", headers: [("Account", false), ("Batch", false), ("Flag", false),
         ("Status", false), ("Progress", true), ("Since", false)], rows: Array(rows), id: "flagged-table") + more
 }

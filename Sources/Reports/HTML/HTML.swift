@@ -21,13 +21,46 @@ enum HTML {
         return out
     }
 
-    /// A complete page: `title` and `body` (already markup), with the inline style and script.
-    static func page(title: String, body: String, footer: String) -> String {
-        pageStart(title: title) + body + pageEnd(footer: footer)
+    /// A complete page of a night's report: `title` and `body` (already markup), linking the
+    /// night's shared stylesheet and script through `root` (the way back to the night folder).
+    static func page(title: String, body: String, footer: String, root: String) -> String {
+        pageStart(title: title, root: root) + body + pageEnd(footer: footer)
     }
 
-    /// A page up to its body, for pages written in pieces.
-    static func pageStart(title: String) -> String {
+    /// A page up to its body, for pages written in pieces. `scripts` are further scripts of the
+    /// night's `assets/` folder that the page needs before the shared one.
+    static func pageStart(title: String, root: String, scripts: [String] = []) -> String {
+        let extra = scripts.map { "<script src=\"\(root)assets/\($0)\" defer></script>\n" }.joined()
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="color-scheme" content="light dark">
+            <title>\(escape(title))</title>
+            <link rel="stylesheet" href="\(root)assets/\(Assets.stylesheet)">
+            \(extra)<script src="\(root)assets/\(Assets.script)" defer></script>
+            </head>
+            <body>
+            <a class="skip" href="#main">Skip to content</a>
+
+            """
+    }
+
+    /// A page after its body.
+    static func pageEnd(footer: String) -> String {
+        """
+
+        <footer>\(footer)</footer>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// A page outside any night's folder (the archive), with its style inline.
+    static func standalonePage(title: String, body: String, footer: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -36,23 +69,11 @@ enum HTML {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="color-scheme" content="light dark">
         <title>\(escape(title))</title>
-        <style>\(style)</style>
+        <style>\(Assets.style)</style>
         </head>
         <body>
         <a class="skip" href="#main">Skip to content</a>
-
-        """
-    }
-
-    /// A page after its body.
-    static func pageEnd(footer: String) -> String {
-        """
-
-        <footer>\(footer)</footer>
-        <script>\(script)</script>
-        </body>
-        </html>
-
+        \(body)\(pageEnd(footer: footer))
         """
     }
 
@@ -64,7 +85,26 @@ enum HTML {
 
     static func percent(_ value: Double?) -> String {
         guard let value else { return "<span class=\"na\" title=\"nothing finished: no rate\">–</span>" }
-        return String(format: "%.1f %%", value * 100)
+        return percentText(value)
+    }
+
+    /// `12.5 %`, as text.
+    static func percentText(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+    /// A `data:` URL holding `text` as CSV, so a page links a chart's data without a file of its own.
+    static func csvDataURL(_ text: String) -> String {
+        var out = "data:text/csv;charset=utf-8,"
+        out.reserveCapacity(out.utf8.count + text.utf8.count * 2)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ","), UInt8(ascii: ":"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
     }
 
     /// `12,345`: thousands grouped with commas (NumberFormatter costs microseconds a call).
@@ -112,54 +152,4 @@ enum HTML {
     }
 
     static let tableEnd = "</tbody></table></div>"
-
-    static let style = """
-        :root{--bg:#fff;--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;--card:#f6f8fa;--warn-bg:#fff4e5;--warn-fg:#7a4100;--link:#0550ae;\
-        --pending:#999999;--in_progress:#0072B2;--completed:#009E73;--failed:#D55E00;--stopped:#E69F00}
-        @media (prefers-color-scheme: dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9da7b3;--line:#30363d;--card:#161b22;\
-        --warn-bg:#3d2a00;--warn-fg:#ffd8a8;--link:#79c0ff;--pending:#b0b0b0;--in_progress:#56B4E9}}
-        *{box-sizing:border-box}
-        body{margin:0 auto;max-width:1200px;padding:1rem 1.25rem 3rem;background:var(--bg);color:var(--fg);\
-        font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-        a{color:var(--link)}
-        h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
-        .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
-        .provenance{color:var(--muted);font-size:.9rem}
-        .warning{background:var(--warn-bg);color:var(--warn-fg);border-left:4px solid var(--failed);padding:.75rem 1rem;margin:1rem 0}
-        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.75rem;padding:0;list-style:none}
-        .cards li{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem}
-        .cards .label{color:var(--muted);font-size:.85rem;display:block}.cards .value{font-size:1.5rem;font-weight:600}
-        .change{font-size:.8rem;color:var(--muted);display:block}
-        figure{margin:1rem 0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem}
-        figcaption{font-weight:600}figure svg{width:100%;height:auto;display:block}
-        .chart-links{font-size:.85rem}
-        svg text{fill:var(--fg);font-size:11px}svg .grid{stroke:var(--line)}svg .axis{stroke:var(--muted)}
-        .legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
-        .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
-        .scroll{overflow-x:auto}
-        table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
-        caption{text-align:left;font-weight:600;padding:.25rem 0}
-        th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-        thead th{background:var(--card);position:sticky;top:0}
-        .num{text-align:right;font-variant-numeric:tabular-nums}
-        .na{color:var(--muted)}
-        th button{font:inherit;color:inherit;background:none;border:0;padding:0;text-align:inherit;cursor:pointer}th button::after{content:" \\2195";color:var(--muted)}
-        th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
-        details summary{cursor:pointer;color:var(--link)}
-        footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
-        @media print{body{max-width:none;font-size:11pt}.skip,.chart-links,details,footer{display:none}\
-        figure,table{break-inside:avoid}thead th{position:static}a{color:inherit;text-decoration:none}}
-        """
-
-    /// Sorting only enhances: the tables are complete and readable without it.
-    static let script = """
-        document.querySelectorAll("table.sortable").forEach(function(t){t.querySelectorAll("thead th").forEach(function(th,i){\
-        var b=document.createElement("button");b.type="button";b.textContent=th.textContent;th.textContent="";th.appendChild(b);\
-        b.addEventListener("click",function(){var asc=th.getAttribute("aria-sort")!=="ascending";\
-        t.querySelectorAll("thead th").forEach(function(h){h.removeAttribute("aria-sort")});\
-        th.setAttribute("aria-sort",asc?"ascending":"descending");var num=th.classList.contains("num");\
-        var rows=Array.prototype.slice.call(t.tBodies[0].rows);rows.sort(function(a,c){var x=a.cells[i].dataset.sort,y=c.cells[i].dataset.sort;\
-        if(num){x=x===""?-Infinity:parseFloat(x);y=y===""?-Infinity:parseFloat(y);return asc?x-y:y-x}\
-        return asc?x.localeCompare(y):y.localeCompare(x)});rows.forEach(function(r){t.tBodies[0].appendChild(r)})})})});
-        """
 }

@@ -5,7 +5,8 @@ import Foundation
 /// Pieces both the fleet page and the account pages are made of.
 enum PageParts {
     /// Title, provenance line and downloads.
-    static func header(_ data: ReportData, title: String, root: String, extra: String = "") -> String {
+    /// `workbook` is the page's own workbook, relative to the night folder.
+    static func header(_ data: ReportData, title: String, root: String, extra: String = "", workbook: String = "report.xlsx") -> String {
         let night = data.night
         let zone = data.timeZone.reportName
         let asOf = night.dataAsOf.map { HTML.time($0, data.timeZone) } ?? "no collection yet"
@@ -14,7 +15,7 @@ enum PageParts {
             <p class="provenance">Window \(HTML.escape(night.window.date)) 00:00–24:00 \(HTML.escape(zone)) \
             (\(Int(night.window.hours)) h) · data as of \(asOf) · run \(night.lastRunID.map(String.init) ?? "none") · \
             \(night.runs.count) run(s) in the window · fpreport \(HTML.escape(data.toolVersion))\(extra)</p>
-            <p class="provenance">Downloads: <a href="\(root)report.xlsx">workbook (XLSX)</a> · \
+            <p class="provenance">Downloads: <a href="\(root)\(workbook)">workbook (XLSX)</a> · \
             <a href="\(root)csv/summary.csv">summary.csv</a> · <a href="\(root)csv/accounts.csv">accounts.csv</a> · \
             <a href="\(root)csv/daily.csv">daily.csv</a> · <a href="\(root)csv/batches.csv">batches.csv</a> · \
             <a href="\(root)csv/collection.csv">collection.csv</a></p></header>
@@ -58,12 +59,14 @@ enum PageParts {
         return parts.isEmpty ? "" : "<span class=\"change\">\(parts.joined(separator: " · "))</span>"
     }
 
-    /// A chart with its caption, a CSV link with exactly its data, and a data table.
-    static func figure(id: String, caption: String, svg: String, csv: String, table: Table, zone: TimeZone) -> String {
+    /// A chart with its caption, a link with exactly its data as CSV (inline, as a `data:` URL
+    /// saved as `download`), and a data table.
+    static func figure(id: String, caption: String, svg: String, download: String, table: Table, zone: TimeZone) -> String {
         """
         <figure aria-labelledby="\(id)-caption"><figcaption id="\(id)-caption">\(HTML.escape(caption))</figcaption>
         \(svg)
-        <p class="chart-links"><a href="\(csv)">Download this chart's data (CSV)</a></p>
+        <p class="chart-links"><a href="\(HTML.csvDataURL(CSVWriter(timeZone: zone).render(table)))" \
+        download="\(HTML.escape(download))" type="text/csv">Download this chart's data (CSV)</a></p>
         <details><summary>Data table</summary>\(dataTable(table, zone: zone, id: "\(id)-data", caption: caption))</details>
         </figure>
         """

@@ -12,6 +12,20 @@ struct WorkbookReport {
     /// Above this many rows in the two large sheets (batches and daily trend), the workbook is
     /// written in constant-memory mode: libxlsxwriter otherwise holds every cell until it closes.
     var constantMemoryThreshold = 20_000
+    /// The most rows a sheet may have, its header included: Excel's limit, lower in tests.
+    var rowLimit = Worksheet.maxRows
+
+    /// How many of `table`'s rows fit a sheet, leaving a row for the header and one for the note
+    /// that says what was left out; all of them when they fit.
+    func rowsShown(_ table: Table) -> Int {
+        table.rows.count <= rowLimit - 1 ? table.rows.count : rowLimit - 2
+    }
+
+    /// Where the rows a sheet leaves out are, for the note that ends it.
+    static func elsewhere(_ table: Table) -> String {
+        let csv = "the full table is csv/\(table.name).csv"
+        return table.name == "batches" ? csv + "; every batch ever seen: fpreport export batches" : csv
+    }
 
     var largeSheetRows: Int {
         data.night.batches.count + data.trends.fleet.count * (data.trends.accounts.count + 1)
@@ -68,12 +82,19 @@ struct WorkbookReport {
         for (column, width) in widths(table, kinds: kinds).enumerated() {
             try sheet.setColumns(column, column, width: width)
         }
-        for (index, row) in table.rows.enumerated() {
-            for (column, cell) in row.enumerated() {
+        let shown = rowsShown(table)
+        for index in 0..<shown {
+            for (column, cell) in table.rows[index].enumerated() {
                 try write(cell, to: sheet, row: index + 1, column: column)
             }
         }
-        let lastRow = max(1, table.rows.count)
+        let lastRow = max(1, shown)
+        if shown < table.rows.count {
+            // The sheet ends with what it left out, in its last row, so a reader cannot miss it.
+            try sheet.write(
+                "\(table.rows.count - shown) more rows left out: a sheet ends at \(rowLimit) rows; \(Self.elsewhere(table)).",
+                row: shown + 1, column: 0, format: Self.warning)
+        }
         sheet.freezePanes(row: 1, column: frozenColumns)
         try sheet.autofilter(firstRow: 0, firstColumn: 0, lastRow: lastRow, lastColumn: table.columns.count - 1)
         try sheet.ignoreNumbersStoredAsText(range: "A1:XFD1048576")
@@ -156,6 +177,13 @@ struct WorkbookReport {
             let names = failed.prefix(20).map(\.accountID).joined(separator: ", ") + (failed.count > 20 ? ", …" : "")
             try sheet.write(
                 "Partial data: \(failed.count) account(s) failed at the last collection of the window: \(names). See the Accounts and Collection sheets.",
+                row: row, column: 0, format: Self.warning)
+            row += 1
+        }
+        for table in [ReportTables.daily(data), ReportTables.batches(data)] where rowsShown(table) < table.rows.count {
+            try sheet.write(
+                "The \(table.name) sheet shows \(rowsShown(table)) of \(table.rows.count) rows (a sheet ends at \(rowLimit) rows); "
+                    + "\(Self.elsewhere(table)).",
                 row: row, column: 0, format: Self.warning)
             row += 1
         }
