@@ -2,101 +2,207 @@ import FPModel
 import Foundation
 import GRDB
 
-/// Writes a large, plausible history straight into the tables, for benchmarks: `accounts` ×
-/// `batchesPerAccount` batches observed over `nights` nights, one run a night, with `changeShare`
-/// of the batches changing each night. Far faster than collecting it, and shaped the same.
+/// Writes a large, plausible history straight into the tables, for benchmarks and for tests that
+/// need a long history: `accounts` accounts observed once a night for `nights` nights.
+///
+/// It grows the way the real API's answers do (and the simulator's, whose arrival model it
+/// follows): each account gets a few new batches a day (about `arrivalsPerDay` on average, some
+/// accounts quiet and some busy), each waits, runs and completes, fails, stops or gets stuck, and
+/// finished batches stay in every later answer, so the counts and the ledger grow night after
+/// night while each night's changes stay about the same. Written as the collector writes
+/// changes: `first_seen`, `progress` and `status` events, one fetch and five counts per account
+/// and run, and the `batches` ledger. Far faster than collecting it through the simulator.
 public struct SyntheticHistory: Sendable {
     public var accounts: Int
-    public var batchesPerAccount: Int
     public var nights: Int
-    public var changeShare: Double
+    /// The fleet's mean arrivals per account and day (the simulator's is about 4).
+    public var arrivalsPerDay: Double
     /// The first night's run time.
     public var start: UnixSeconds
+    public var seed: UInt64
 
-    public init(accounts: Int, batchesPerAccount: Int = 20, nights: Int, changeShare: Double = 0.05, start: UnixSeconds) {
+    public init(accounts: Int, nights: Int, arrivalsPerDay: Double = 4, start: UnixSeconds, seed: UInt64 = 1) {
         self.accounts = accounts
-        self.batchesPerAccount = batchesPerAccount
         self.nights = nights
-        self.changeShare = changeShare
+        self.arrivalsPerDay = arrivalsPerDay
         self.start = start
+        self.seed = seed
     }
 
-    /// Fills `store` (expected empty); returns the number of events written.
-    @discardableResult
-    public func write(into store: SQLiteHistoryStore) async throws -> Int {
-        try await store.write("cannot write the synthetic history") { db in
-            var rng = SystemRandomNumberGenerator()
-            var events = 0
-            let accountIDs = (0..<accounts).map { String(format: "acc-%05d", $0 + 1) }
-            let insertAccount = try db.makeStatement(sql: "INSERT INTO accounts VALUES (?, ?, ?, ?, ?)")
-            for id in accountIDs {
-                try insertAccount.execute(arguments: [id, "Account \(id)", "Manager \(id.suffix(1))", start, start + Int64(nights - 1) * 86_400])
+    /// What `write(into:)` wrote.
+    public struct Totals: Sendable, Hashable {
+        public var events = 0
+        public var batches = 0
+    }
+
+    /// One batch's story: when it arrives, starts and ends, and how.
+    struct Plan {
+        var id: String
+        var createdAt: Int64
+        var startsAt: Int64
+        var endsAt: Int64
+        /// Where its story ends: completed at 1, failed or stopped at the fraction, or stuck there.
+        var fate: BatchStatus
+        var fraction: Double
+        var status = BatchStatus.pending
+        var progress = 0
+        var firstSeenAt: Int64 = 0
+        var statusSince: Int64 = 0
+        var progressSince: Int64 = 0
+
+        /// Status and progress at `time`, as the simulator's `SimulatedWorld.state` works them out.
+        func state(at time: Int64) -> (BatchStatus, Int) {
+            if time < startsAt { return (.pending, 0) }
+            let elapsed = Double(time - startsAt) / Double(max(1, endsAt - startsAt))
+            func percent(_ value: Double) -> Int { min(99, max(0, Int((value * 100).rounded(.down)))) }
+            switch fate {
+            case .completed: return elapsed >= 1 ? (.completed, 100) : (.inProgress, percent(elapsed))
+            case .failed, .stopped: return elapsed >= fraction ? (fate, percent(fraction)) : (.inProgress, percent(elapsed))
+            default: return (.inProgress, percent(min(elapsed, fraction)))
             }
-            let insertRun = try db.makeStatement(sql: """
-                INSERT INTO runs (id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, tool_version, config_digest)
-                VALUES (?, ?, ?, ?, 'finished', ?, ?, 'synthetic', 'synthetic')
-                """)
-            let insertFetch = try db.makeStatement(sql: """
-                INSERT INTO account_fetches (run_id, account_id, observed_at, outcome, http_status, attempts, requests, latency_ms, batches)
-                VALUES (?, ?, ?, 'ok', 200, 1, 5, 40, ?)
-                """)
-            let insertCounts = try db.makeStatement(sql: """
-                INSERT INTO run_status_counts (run_id, account_id, status, observed_at, batch_count, progress_sum) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            let insertEvent = try db.makeStatement(sql: """
-                INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            // Current state per account and batch: status index and progress.
-            var states = [[(status: BatchStatus, progress: Int)]](
-                repeating: Array(repeating: (.pending, 0), count: batchesPerAccount), count: accounts)
-            for night in 0..<nights {
-                let run = Int64(night + 1)
-                let at = start + Int64(night) * 86_400
-                try insertRun.execute(arguments: [run, at, at, at + 600, accounts, accounts])
-                for (a, id) in accountIDs.enumerated() {
-                    try insertFetch.execute(arguments: [run, id, at, batchesPerAccount])
-                    for b in 0..<batchesPerAccount {
-                        let batchID = String(100_000 + b)
-                        var state = states[a][b]
-                        let kind: BatchEventKind
-                        if night == 0 {
-                            kind = .firstSeen
-                        } else if Double.random(in: 0..<1, using: &rng) < changeShare {
-                            switch state.status {
-                            case .pending: state = (.inProgress, 10)
-                            case .inProgress where state.progress < 90: state.progress += 30
-                            case .inProgress: state = Double.random(in: 0..<1, using: &rng) < 0.1 ? (.failed, state.progress) : (.completed, 100)
-                            default: continue
-                            }
-                            kind = state.status == states[a][b].status ? .progress : .status
-                        } else {
-                            continue
-                        }
-                        states[a][b] = state
-                        try insertEvent.execute(arguments: [id, batchID, run, at, kind.rawValue, state.status.rawValue, state.progress])
-                        events += 1
-                    }
-                    for status in BatchStatus.allCases {
-                        let matching = states[a].filter { $0.status == status }
-                        try insertCounts.execute(arguments: [run, id, status.rawValue, at, matching.count, matching.reduce(0) { $0 + $1.progress }])
-                    }
-                }
-            }
-            // The batches table holds the final state.
-            let insertBatch = try db.makeStatement(sql: """
-                INSERT INTO batches VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
-                """)
-            let last = start + Int64(nights - 1) * 86_400
-            for (a, id) in accountIDs.enumerated() {
-                for b in 0..<batchesPerAccount {
-                    let state = states[a][b]
-                    try insertBatch.execute(arguments: [
-                        id, String(100_000 + b), state.status.rawValue, state.progress, start, start, start,
-                        state.status.isTerminal ? last : nil, Int64(nights),
-                    ])
-                }
-            }
-            return events
         }
+    }
+
+    /// An account's open batches, what its finished ones add up to, and its next arrival.
+    struct Account {
+        var id: String
+        var arrivalsPerDay: Double
+        var failureChance: Double
+        var open: [Plan] = []
+        var finishedCounts = StatusCounts()
+        var finishedProgress = StatusCounts()
+        var nextArrival: Double
+        var nextID: Int
+    }
+
+    /// Fills `store` (expected empty) in one transaction.
+    @discardableResult
+    public func write(into store: SQLiteHistoryStore) async throws -> Totals {
+        try await store.write("cannot write the synthetic history") { db in try self.write(db) }
+    }
+
+    func write(_ db: Database) throws -> Totals {
+        var rng = Mix(seed: seed)
+        var totals = Totals()
+        let last = start + Int64(nights - 1) * 86_400
+        var fleet: [Account] = (0..<accounts).map { index in
+            // As the simulator: a few quiet accounts, most moderate, a few busy; a fifth troubled.
+            let busy = rng.unit()
+            let shape = busy < 0.15 ? 0.25 + 0.25 * rng.unit() : (busy > 0.9 ? 2 + 2 * rng.unit() : 0.4 + rng.unit())
+            let troubled = rng.unit() < 0.2
+            return Account(
+                id: String(format: "acc-%05d", index + 1), arrivalsPerDay: arrivalsPerDay * shape,
+                failureChance: troubled ? 0.15 + 0.25 * rng.unit() : 0.01 + 0.06 * rng.unit(),
+                // Arrivals begin three days early, so the first collection finds finished batches.
+                nextArrival: Double(start - 3 * 86_400), nextID: 1000 + Int(rng.next() % 90_000) * 10)
+        }
+        let insertAccount = try db.makeStatement(sql: "INSERT INTO accounts VALUES (?, ?, ?, ?, ?)")
+        for account in fleet {
+            try insertAccount.execute(arguments: [account.id, "Account \(account.id)", "Manager \(account.id.suffix(1))", start, last])
+        }
+        let insertRun = try db.makeStatement(sql: """
+            INSERT INTO runs (id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, tool_version, config_digest)
+            VALUES (?, ?, ?, ?, 'finished', ?, ?, 'synthetic', 'synthetic')
+            """)
+        let insertFetch = try db.makeStatement(sql: """
+            INSERT INTO account_fetches (run_id, account_id, observed_at, outcome, http_status, attempts, requests, latency_ms, batches)
+            VALUES (?, ?, ?, 'ok', 200, 1, 5, 40, ?)
+            """)
+        let insertCounts = try db.makeStatement(sql: """
+            INSERT INTO run_status_counts (run_id, account_id, status, observed_at, batch_count, progress_sum) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let insertEvent = try db.makeStatement(sql: """
+            INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertBatch = try db.makeStatement(sql: """
+            INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
+                                 last_progress_change_at, terminal_at, last_seen_run)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+            """)
+        for night in 0..<nights {
+            let run = Int64(night + 1)
+            let at = start + Int64(night) * 86_400
+            try insertRun.execute(arguments: [run, at, at, at + 600, accounts, accounts])
+            for index in fleet.indices {
+                var account = fleet[index]
+                // Arrivals up to this run: exponential gaps, each batch's numbers drawn as it arrives.
+                while account.nextArrival <= Double(at) {
+                    let created = Int64(account.nextArrival)
+                    let wait: Int64 = rng.unit() < 0.05 ? 26 * 3600 + Int64(20 * 3600 * rng.unit()) : 300 + Int64(3 * 3600 * rng.unit())
+                    let duration = 1200 + Int64(6 * 3600 * rng.unit())
+                    let draw = rng.unit()
+                    let fate: BatchStatus = draw < account.failureChance ? .failed
+                        : draw < account.failureChance + 0.03 ? .stopped : draw < account.failureChance + 0.04 ? .inProgress : .completed
+                    account.open.append(Plan(
+                        id: String(account.nextID), createdAt: created, startsAt: created + wait, endsAt: created + wait + duration,
+                        fate: fate, fraction: 0.05 + 0.9 * rng.unit()))
+                    account.nextID += 1 + Int(rng.next() % 3)
+                    account.nextArrival += -86_400 / account.arrivalsPerDay * log(1 - rng.unit() * 0.999_999)
+                }
+                var stillOpen: [Plan] = []
+                stillOpen.reserveCapacity(account.open.count)
+                for var plan in account.open {
+                    let (status, progress) = plan.state(at: at)
+                    let kind: BatchEventKind? = plan.firstSeenAt == 0 ? .firstSeen
+                        : status != plan.status ? .status : progress != plan.progress ? .progress : nil
+                    if let kind {
+                        try insertEvent.execute(arguments: [account.id, plan.id, run, at, kind.rawValue, status.rawValue, progress])
+                        totals.events += 1
+                        if plan.firstSeenAt == 0 { (plan.firstSeenAt, plan.statusSince, plan.progressSince) = (at, at, at) }
+                        if status != plan.status { plan.statusSince = at }
+                        if progress != plan.progress { plan.progressSince = at }
+                        (plan.status, plan.progress) = (status, progress)
+                    }
+                    if status.isTerminal {
+                        account.finishedCounts[status] += 1
+                        account.finishedProgress[status] += progress
+                        try insertBatch.execute(arguments: [
+                            account.id, plan.id, status.rawValue, progress, plan.firstSeenAt, plan.statusSince, plan.progressSince,
+                            plan.statusSince, run,
+                        ])
+                        totals.batches += 1
+                    } else {
+                        stillOpen.append(plan)
+                    }
+                }
+                account.open = stillOpen
+                var counts = account.finishedCounts
+                var sums = account.finishedProgress
+                for plan in stillOpen {
+                    counts[plan.status] += 1
+                    sums[plan.status] += plan.progress
+                }
+                try insertFetch.execute(arguments: [run, account.id, at, counts.total])
+                for status in BatchStatus.allCases {
+                    try insertCounts.execute(arguments: [run, account.id, status.rawValue, at, counts[status], sums[status]])
+                }
+                fleet[index] = account
+            }
+        }
+        // The ledger's open batches, as the last run left them.
+        for account in fleet {
+            for plan in account.open {
+                try insertBatch.execute(arguments: [
+                    account.id, plan.id, plan.status.rawValue, plan.progress, plan.firstSeenAt, plan.statusSince, plan.progressSince,
+                    nil, Int64(nights),
+                ])
+                totals.batches += 1
+            }
+        }
+        return totals
+    }
+
+    /// SplitMix64, as the simulator's: the same seed, the same history.
+    struct Mix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     }
 }

@@ -14,10 +14,14 @@ enum ReportScenario {
         try? FileManager.default.removeItem(atPath: database)
         let store = try SQLiteHistoryStore(path: database)
         let synthetic = SyntheticHistory(accounts: accounts, nights: nights, start: start)
-        var events = 0
-        let generation = try await Measure.run { events = try await synthetic.write(into: store) }
-        let history = "\(accounts) accounts × 20 batches × \(nights) nights"
-        emit("synthetic history, \(history)", "generation", generation.wall, "s", "\(events) events")
+        var totals = SyntheticHistory.Totals()
+        let generation = try await Measure.run { totals = try await synthetic.write(into: store) }
+        emit("synthetic history, \(label(accounts, nights))", "generation", generation.wall, "s",
+             "\(totals.events) events, \(totals.batches) batches")
+    }
+
+    static func label(_ accounts: Int, _ nights: Int) -> String {
+        "\(accounts) accounts × \(nights) nights (≈4 new batches a day each)"
     }
 
     /// Metrics and every format over a history that `generate` wrote.
@@ -26,7 +30,7 @@ enum ReportScenario {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteHistoryStore(path: database)
-        let history = "\(accounts) accounts × 20 batches × \(nights) nights"
+        let history = label(accounts, nights)
 
         let zone = TimeZone(identifier: "UTC")!
         let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)
@@ -42,6 +46,21 @@ enum ReportScenario {
         emit("metrics, \(history)", "peak memory after metrics", Measure.peakMiB(), "MiB")
         guard let night, let trends else { return }
         let data = ReportData(night: night, trends: trends, thresholds: .init(), toolVersion: "bench")
+        emit("metrics, \(history)", "batches in the night's tables", Double(night.batches.count), "rows")
+
+        // The whole night as `fpreport report` writes it: every format, manager workbooks and pages.
+        let full = folder.appendingPathComponent("full")
+        try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
+        var files: [String] = []
+        let writing = try Measure.runSync { files = try ReportBuilder(formats: Set(formats)).write(data, into: full) }
+        let bytes = files.reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: full.appendingPathComponent(file).path)[.size] as? Int) ?? 0)
+        }
+        emit("report, \(history)", "full report: metrics and every format", nightTime.wall + trendTime.wall + writing.wall, "s", "target ≤ 15")
+        emit("report, \(history)", "output size", Double(bytes) / 1_000_000, "MB", "target ≤ 60")
+        emit("report, \(history)", "output files", Double(files.count), "files", "target ≤ accounts + 200")
+        emit("report, \(history)", "peak memory after the full report", Measure.peakMiB(), "MiB", "target ≤ 150 MB")
+        try? FileManager.default.removeItem(at: full)
 
         for format in formats {
             let out = folder.appendingPathComponent("out-\(format.rawValue)")

@@ -91,10 +91,20 @@ public struct CSVWriter: Sendable {
 
     /// Hands the file to `emit` a record at a time: the byte-order mark and header, then each row.
     func render(_ table: Table, emit: (String) throws -> Void) rethrows {
-        try emit((byteOrderMark ? "\u{FEFF}" : "") + table.columns.map(Self.quote).joined(separator: ",") + "\r\n")
+        try emit(header(table.columns))
         for row in table.rows {
-            try emit(row.map(render).joined(separator: ",") + "\r\n")
+            try emit(record(row))
         }
+    }
+
+    /// The byte-order mark, if any, and the header record.
+    public func header(_ columns: [String]) -> String {
+        (byteOrderMark ? "\u{FEFF}" : "") + columns.map(Self.quote).joined(separator: ",") + "\r\n"
+    }
+
+    /// One record with its line end.
+    public func record(_ cells: [Cell]) -> String {
+        cells.map(render).joined(separator: ",") + "\r\n"
     }
 
     /// Writes `table` to `url` in pieces of about a megabyte, never as one string.

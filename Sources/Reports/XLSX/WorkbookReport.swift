@@ -83,23 +83,25 @@ struct WorkbookReport {
             try sheet.setColumns(column, column, width: width)
         }
         let shown = rowsShown(table)
-        for index in 0..<shown {
-            for (column, cell) in table.rows[index].enumerated() {
-                try write(cell, to: sheet, row: index + 1, column: column)
-            }
-        }
         let lastRow = max(1, shown)
-        if shown < table.rows.count {
-            // The sheet ends with what it left out, in its last row, so a reader cannot miss it.
-            try sheet.write(
-                "\(table.rows.count - shown) more rows left out: a sheet ends at \(rowLimit) rows; \(Self.elsewhere(table)).",
-                row: shown + 1, column: 0, format: Self.warning)
-        }
+        // Ranges first: in constant-memory mode libxlsxwriter refuses a range that ends above the
+        // row being written, and the note row comes after the last data row.
         sheet.freezePanes(row: 1, column: frozenColumns)
         try sheet.autofilter(firstRow: 0, firstColumn: 0, lastRow: lastRow, lastColumn: table.columns.count - 1)
         try sheet.ignoreNumbersStoredAsText(range: "A1:XFD1048576")
         if let rate = table.columns.firstIndex(of: "failure_rate"), !table.rows.isEmpty {
             try sheet.colorScale(firstRow: 1, lastRow: lastRow, column: rate, lowColor: 0xF8FBF4, highColor: 0xE06666, maximum: 0.5)
+        }
+        for index in 0..<shown {
+            for (column, cell) in table.rows[index].enumerated() {
+                try write(cell, to: sheet, row: index + 1, column: column)
+            }
+        }
+        if shown < table.rows.count {
+            // The sheet ends with what it left out, in its last row, so a reader cannot miss it.
+            try sheet.write(
+                "\(table.rows.count - shown) more rows left out: a sheet ends at \(rowLimit) rows; \(Self.elsewhere(table)).",
+                row: shown + 1, column: 0, format: Self.warning)
         }
         try sheet.setUpPrinting(headerRow: 0)
     }

@@ -1,0 +1,96 @@
+import BatchMetrics
+import FPModel
+import FPTestSupport
+import Foundation
+import HistoryStore
+import Testing
+import XLSXWriter
+
+@testable import Reports
+
+/// No sheet passes Excel's limits, whatever the data: the sheet says what it left out, and the
+/// workbook is still written.
+@Suite struct ExcelLimitTests {
+    let helpers = ReportOutputTests()
+
+    /// The last few kilobytes of one part of an XLSX, read as a stream (the part is large).
+    func tail(_ path: String, part: String) throws -> String {
+        let script = """
+            import sys,zipfile
+            d=zipfile.ZipFile(sys.argv[1]).open(sys.argv[2]);t=b''
+            for c in iter(lambda:d.read(1<<20),b''): t=(t+c)[-6000:]
+            sys.stdout.write(t.decode('utf-8','replace'))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path, part]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func aBatchTablePastExcelsRowLimitEndsWithANoteAndTheWorkbookIsWritten() async throws {
+        // Given a night with more batches than a sheet holds (made in memory: a year of a large fleet
+        // is not needed to make the table this long).
+        var data = try await ReportFixture.data(try await ReportFixture.history())
+        let rows = Worksheet.maxRows + 23
+        let time = data.night.window.start
+        data.night.batches = (0..<rows).map {
+            BatchStateRecord(
+                accountID: "acc-1", batchID: String($0), status: .inProgress, progress: 10, firstSeenAt: time,
+                lastChangeAt: time, terminalAt: nil)
+        }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+
+        // When the workbook is written.
+        try WorkbookReport(data: data).write(to: folder.url.appendingPathComponent("report.xlsx"))
+
+        // Then the Batches sheet ends on Excel's last row with the note, and the Summary says so too.
+        let end = try tail(folder.path("report.xlsx"), part: "xl/worksheets/sheet5.xml")
+        let shown = Worksheet.maxRows - 2
+        #expect(end.contains("<row r=\"\(Worksheet.maxRows)\""))
+        #expect(!end.contains("<row r=\"\(Worksheet.maxRows + 1)\""))
+        #expect(end.contains("\(rows - shown) more rows left out: a sheet ends at 1048576 rows; the full table is csv/batches.csv; every batch ever seen: fpreport export batches."))
+        let summary = try helpers.unzipText(folder.path("report.xlsx"), part: "xl/worksheets/sheet1.xml")
+        #expect(summary.contains("The batches sheet shows \(shown) of \(rows) rows"))
+    }
+
+    @Test func aLowerLimitCutsEveryLongTableTheSameWay() async throws {
+        let data = try await ReportFixture.data(try await ReportFixture.history())
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var workbook = WorkbookReport(data: data)
+        workbook.rowLimit = 10
+        try workbook.write(to: folder.url.appendingPathComponent("small.xlsx"))
+        let cells = try helpers.cellValues(folder.path("small.xlsx"))
+        // Daily trend (sheet4): 28 rows in the fixture's 7 days, 8 shown under the header, the note on row 10.
+        let daily = ReportTables.daily(data).rows.count
+        #expect(cells.contains("sheet4.xml!A10=\(daily - 8) more rows left out: a sheet ends at 10 rows; the full table is csv/daily.csv."))
+        #expect(!cells.contains { $0.hasPrefix("sheet4.xml!A11=") })
+        let batches = ReportTables.batches(data).rows.count
+        #expect(cells.contains { $0.hasPrefix("sheet5.xml!A10=\(batches - 8) more rows left out") })
+        // Tables that fit are whole: the Accounts sheet has its three accounts and no note.
+        #expect(!cells.contains { $0.hasPrefix("sheet2.xml!") && $0.contains("left out") })
+    }
+
+    @Test func textLongerThanACellHoldsIsCutVisiblyAtACharacterBoundary() async throws {
+        let long = String(repeating: "é", count: 20_000) + "END"
+        let fitted = Worksheet.fitting(long)
+        #expect(fitted.utf8.count <= Worksheet.maxCellBytes)
+        #expect(fitted.hasSuffix(" … [cut: 40003 bytes in all; a cell holds 32767]"))
+        #expect(fitted.hasPrefix("éé"))
+        #expect(Worksheet.fitting("short") == "short")
+
+        // Through a whole workbook: an account name past the limit no longer fails the report.
+        var data = try await ReportFixture.data(try await ReportFixture.history())
+        data.night.accounts[0].name = long
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try WorkbookReport(data: data).write(to: folder.url.appendingPathComponent("long.xlsx"))
+        #expect(try helpers.cellValues(folder.path("long.xlsx")).contains { $0.hasSuffix("a cell holds 32767]") })
+    }
+}
