@@ -33,6 +33,7 @@ public struct SyntheticHistory: Sendable {
     public struct Totals: Sendable, Hashable {
         public var events = 0
         public var batches = 0
+        public init() {}
     }
 
     /// One batch's story: when it arrives, starts and ends, and how.

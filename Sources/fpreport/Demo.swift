@@ -39,11 +39,8 @@ extension FPReport {
                 progress.finish()
                 print("Simulated \(days) days × \(job.runsPerDay) runs over \(accounts) accounts into \(database).")
                 print("Last run: \(outcome.lastCollection.summaryLine)")
-                print("Report for \(outcome.published.window.date) (\(outcome.published.window.timeZone.reportName)):")
-                for file in outcome.published.files {
-                    print("  " + outcome.published.folder.appendingPathComponent(file).path)
-                }
-                print("Latest report: \(URL(fileURLWithPath: out).appendingPathComponent("latest").path)")
+                let latest = URL(fileURLWithPath: out).appendingPathComponent("latest")
+                ReportSummary.lines(outcome.published, latest: latest).forEach { print($0) }
                 print(String(format: "Done in %.1f s.", Date().timeIntervalSince(started)))
             }
         }

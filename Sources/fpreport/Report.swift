@@ -31,9 +31,7 @@ extension FPReport {
                 let published = try await ReportJob(config: configuration, builder: builder)
                     .run(date: asOf, progress: building.update)
                 building.finish()
-                for file in published.files {
-                    print(published.folder.appendingPathComponent(file).path)
-                }
+                ReportSummary.lines(published, latest: nil).forEach { print($0) }
             }
         }
     }

@@ -73,7 +73,8 @@ import Testing
         // The report prints its paths.
         let report = try await CommandRunner.run(["report", "--config", config, "--as-of", "2026-11-05"], environment: env)
         #expect(report.status == 0)
-        #expect(report.stdout.contains(folder.path("out/2026-11-05/csv/accounts.csv")))
+        #expect(report.stdout.contains("Fleet page:     \(folder.path("out/2026-11-05/index.html"))"))
+        #expect(report.stdout.contains("CSV tables:     \(folder.path("out/2026-11-05/csv"))/"))
         let csv = try String(contentsOfFile: folder.path("out/2026-11-05/csv/accounts.csv"), encoding: .utf8)
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
 

@@ -49,8 +49,9 @@ enum Assets {
         figure,table{break-inside:avoid}thead th{position:static}a{color:inherit;text-decoration:none}}
         """
 
-    /// Sorting and the accounts filter. Both only enhance: every table is complete and readable
-    /// without script, and the accounts can be browsed page by page.
+    /// Sorting and the accounts filter (`index.html#find=TEXT` opens it filtered, for links and
+    /// bookmarks). Both only enhance: every table is complete and readable without script, and
+    /// the accounts can be browsed page by page.
     static let scriptText = """
         "use strict";
         document.querySelectorAll("table.sortable").forEach(function(t){t.querySelectorAll("thead th").forEach(function(th,i){\
@@ -74,7 +75,8 @@ enum Assets {
         c=document.createElement("th");c.scope="row";var l=document.createElement("a");l.href=root+"accounts/"+a[3]+".html";\
         l.textContent=a[0];c.appendChild(l);r.appendChild(c);[1,2,4,5,6,7,8].forEach(function(k){var d=r.insertCell();d.textContent=a[k];\
         if(k>3&&k<8)d.className="num"})});out.appendChild(t)}input.addEventListener("input",show);\
-        form.addEventListener("submit",function(e){e.preventDefault();show()});show()})();
+        form.addEventListener("submit",function(e){e.preventDefault();show()});\
+        var m=/^#find=(.*)$/.exec(location.hash);if(m){input.value=decodeURIComponent(m[1]);show()}})();
 
         """
 

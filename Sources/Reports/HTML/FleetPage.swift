@@ -126,7 +126,8 @@ struct FleetPage {
 
     /// Links to every page of the accounts index, each named by its first and last account.
     private func browseLinks(_ pages: [(path: String, accounts: ArraySlice<AccountNight>)], root: String, current: Int?) -> String {
-        let items = pages.enumerated().map { index, page in
+        // The closure's type is spelled out: without it the literals can be inferred as GRDB's SQL.
+        let items = pages.enumerated().map { index, page -> String in
             let label = "\(HTML.escape(page.accounts.first?.accountID ?? "")) – \(HTML.escape(page.accounts.last?.accountID ?? ""))"
             return index + 1 == current
                 ? "<li><strong aria-current=\"page\">\(label)</strong></li>"

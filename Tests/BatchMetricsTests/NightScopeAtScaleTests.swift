@@ -7,7 +7,7 @@ import Testing
 /// A night's batch tables follow the night, not the history: over a long history, mostly of
 /// batches finished long ago, the night lists only its own batches, and every figure equals one
 /// worked out independently from all the events.
-@Suite struct NightScopeTests {
+@Suite struct NightScopeAtScaleTests {
     @Test func aLongHistoryListsOnlyTheNightsBatchesAndItsFiguresAreUnchanged() async throws {
         // Given two months of a 1,000-account fleet that gains about four batches a day per account.
         let start: Int64 = 1_790_000_000
