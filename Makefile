@@ -27,11 +27,15 @@ test: deps
 # Each scenario runs BENCH_RUNS times (about 12 minutes a round on 2 cores); the table shows the median and the range.
 BENCH_RUNS ?= 3
 bench: deps
+	@# SwiftPM keeps the path dependency's file list between builds: a new source file would be missed.
+	rm -f Benchmarks/.build/*/release/description.json
 	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
 	Benchmarks/.build/release/fpreport-bench all --repetitions $(BENCH_RUNS)
 
 # The same scenarios at a tenth of the size, as a quick check that they run.
 bench-quick: deps
+	@# SwiftPM keeps the path dependency's file list between builds: a new source file would be missed.
+	rm -f Benchmarks/.build/*/release/description.json
 	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
 	Benchmarks/.build/release/fpreport-bench all --quick
 

@@ -97,11 +97,16 @@ public enum ReportTables {
 
     /// The last 30 days, fleet rows first, then each account's; a day with no run has empty figures.
     /// Rows are made as they are written (10,000 accounts make 300,000 of them).
-    public static func daily(_ data: ReportData) -> Table {
+    public static func daily(_ data: ReportData) -> Table { daily(data, perAccount: true) }
+
+    /// The same, with the fleet's days alone when `perAccount` is false.
+    static func daily(_ data: ReportData, perAccount: Bool) -> Table {
         let fleet = data.trends.fleet
         let series = data.trends.accounts
         // Each account with a series has one row per day; points are made as rows are written.
-        let accounts = data.night.accounts.compactMap { account in series.row(of: account.accountID).map { (id: account.accountID, row: $0) } }
+        let accounts = !perAccount ? [] : data.night.accounts.compactMap { account in
+            series.row(of: account.accountID).map { (id: account.accountID, row: $0) }
+        }
         let days = fleet.count
         return Table(name: "daily", columns: [
             "date", "scope", "account_id", "has_data", "completed", "failed", "stopped", "entered_pending",

@@ -50,6 +50,24 @@ import XLSXWriter
         #expect(!cells.contains { $0.hasPrefix("sheet2.xml!") && $0.contains("left out") })
     }
 
+    @Test func aLargeFleetsDailySheetHoldsTheFleetsDaysAndSaysWhereTheAccountsAre() async throws {
+        let data = try await ReportFixture.data(try await ReportFixture.history())
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var workbook = WorkbookReport(data: data)
+        workbook.maxDailyRows = 10
+        try workbook.write(to: folder.url.appendingPathComponent("fleet.xlsx"))
+        let cells = try helpers.cellValues(folder.path("fleet.xlsx"))
+        let days = data.trends.fleet.count
+        // The fleet's rows (scope "fleet"), no account's, then the note two rows below them.
+        #expect(cells.filter { $0.hasPrefix("sheet4.xml!B") }.count == days + 1)
+        #expect(!cells.contains("sheet4.xml!B\(days + 2)=account"))
+        #expect(cells.contains("sheet4.xml!A\(days + 3)=\(WorkbookReport.perAccountDaysNote)"))
+        #expect(cells.contains { $0.hasPrefix("sheet1.xml!") && $0.hasSuffix(WorkbookReport.perAccountDaysNote) })
+        // The summary's chart still reads the fleet's days from the top of that sheet.
+        #expect(cells.contains("sheet4.xml!B2=fleet"))
+    }
+
     @Test func textLongerThanACellHoldsIsCutVisiblyAtACharacterBoundary() async throws {
         let long = String(repeating: "é", count: 20_000) + "END"
         let fitted = Worksheet.fitting(long)

@@ -49,7 +49,9 @@ enum ReportScenario {
         emit("metrics, \(history)", "batches in the night's tables", Double(night.batches.count), "rows")
 
         // The whole night as `fpreport report` writes it: every format, manager workbooks and pages.
-        let full = folder.appendingPathComponent("full")
+        // FPREPORT_BENCH_KEEP=DIR keeps the full report there, to look at what it wrote.
+        let keep = ProcessInfo.processInfo.environment["FPREPORT_BENCH_KEEP"]
+        let full = keep.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("full")
         try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
         var files: [String] = []
         let writing = try Measure.runSync { files = try ReportBuilder(formats: Set(formats)).write(data, into: full) }
@@ -60,8 +62,10 @@ enum ReportScenario {
         emit("report, \(history)", "output size", Double(bytes) / 1_000_000, "MB", "target ≤ 60")
         emit("report, \(history)", "output files", Double(files.count), "files", "target ≤ accounts + 200")
         emit("report, \(history)", "peak memory after the full report", Measure.peakMiB(), "MiB", "target ≤ 150 MB")
-        try? FileManager.default.removeItem(at: full)
+        if keep == nil { try? FileManager.default.removeItem(at: full) }
 
+        // FPREPORT_BENCH_FULL_ONLY=1 skips the per-format runs and the baseline below.
+        if ProcessInfo.processInfo.environment["FPREPORT_BENCH_FULL_ONLY"] == "1" { return }
         for format in formats {
             let out = folder.appendingPathComponent("out-\(format.rawValue)")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

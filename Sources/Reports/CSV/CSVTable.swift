@@ -137,7 +137,7 @@ public struct CSVWriter: Sendable {
     /// Up to four decimals, `.` separator, no exponent, no trailing zeros: 0.125, 1, 0.0833.
     static func decimal(_ value: Double) -> String {
         guard value.isFinite else { return "" }
-        var text = String(format: "%.4f", locale: Locale(identifier: "en_US_POSIX"), value)
+        var text = FixedPoint.format(value, digits: 4)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text == "-0" ? "0" : text

@@ -61,7 +61,7 @@ struct AccountPage {
             \(PageParts.card("Stopped", HTML.number(account.stopped)))
             \(PageParts.card("Failure rate", HTML.percent(account.failureRate)))
             \(PageParts.card("Stop rate", HTML.percent(account.stopRate)))
-            \(PageParts.card("Progress points / hour", String(format: "%.1f", account.pointsPerHour)))
+            \(PageParts.card("Progress points / hour", FixedPoint.format(account.pointsPerHour, digits: 1)))
             \(PageParts.card("Time to terminal p50 / p95", "\(HTML.hours(account.timeToTerminal.p50)) / \(HTML.hours(account.timeToTerminal.p95))"))
             \(PageParts.card("Stuck / old pending", "\(account.stuck) / \(account.oldPending)"))
             \(PageParts.card("Counts observed", account.countsObservedAt.map { HTML.time($0, zone) } ?? "never"))

@@ -38,7 +38,7 @@ enum Assets {
         th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
         thead th{background:var(--card);position:sticky;top:0}
         .num{text-align:right;font-variant-numeric:tabular-nums}
-        .na{color:var(--muted)}
+        .na{color:var(--muted)}.chart-data td{text-align:right;font-variant-numeric:tabular-nums}
         th button{font:inherit;color:inherit;background:none;border:0;padding:0;text-align:inherit;cursor:pointer}th button::after{content:" \\2195";color:var(--muted)}
         th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
         details summary{cursor:pointer;color:var(--link)}
@@ -59,7 +59,8 @@ enum Assets {
         b.addEventListener("click",function(){var asc=th.getAttribute("aria-sort")!=="ascending";\
         t.querySelectorAll("thead th").forEach(function(h){h.removeAttribute("aria-sort")});\
         th.setAttribute("aria-sort",asc?"ascending":"descending");var num=th.classList.contains("num");\
-        var rows=Array.prototype.slice.call(t.tBodies[0].rows);rows.sort(function(a,c){var x=a.cells[i].dataset.sort,y=c.cells[i].dataset.sort;\
+        function key(r){var c=r.cells[i];return c.dataset.sort!==undefined?c.dataset.sort:c.textContent}\
+        var rows=Array.prototype.slice.call(t.tBodies[0].rows);rows.sort(function(a,c){var x=key(a),y=key(c);\
         if(num){x=x===""?-Infinity:parseFloat(x);y=y===""?-Infinity:parseFloat(y);return asc?x-y:y-x}\
         return asc?x.localeCompare(y):y.localeCompare(x)});rows.forEach(function(r){t.tBodies[0].appendChild(r)})})})});
         (function(){var form=document.getElementById("account-filter");if(!form||!window.FPAccounts)return;\

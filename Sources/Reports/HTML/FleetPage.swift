@@ -64,7 +64,7 @@ struct FleetPage {
             \(PageParts.card("Failure rate", HTML.percent(night.fleetFailureRate),
                 change: PageParts.change(night.fleetFailureRate, dayBefore: trends.dayBefore?.failureRate, weekBefore: trends.weekBefore?.failureRate, percent: true)))
             \(PageParts.card("Stop rate", HTML.percent(night.fleetStopRate)))
-            \(PageParts.card("Progress points / hour", String(format: "%.1f", night.fleetPointsPerHour)))
+            \(PageParts.card("Progress points / hour", FixedPoint.format(night.fleetPointsPerHour, digits: 1)))
             \(PageParts.card("Time to terminal p50 / p95", "\(HTML.hours(night.timeToTerminal.p50)) / \(HTML.hours(night.timeToTerminal.p95))",
                 change: "<span class=\"change\">± \(HTML.hours(night.pollingResolutionSeconds)) polling resolution</span>"))
             \(PageParts.card("Stuck / old pending", "\(night.flaggedCount(.stuck)) / \(night.flaggedCount(.oldPending))"))

@@ -89,7 +89,7 @@ enum HTML {
     }
 
     /// `12.5 %`, as text.
-    static func percentText(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+    static func percentText(_ value: Double) -> String { FixedPoint.format(value * 100, digits: 1) + " %" }
 
     /// A `data:` URL holding `text` as CSV, so a page links a chart's data without a file of its own.
     static func csvDataURL(_ text: String) -> String {
@@ -120,7 +120,7 @@ enum HTML {
 
     static func hours(_ seconds: Int64?) -> String {
         guard let seconds else { return "<span class=\"na\">–</span>" }
-        return String(format: "%.1f h", Double(seconds) / 3600)
+        return FixedPoint.format(Double(seconds) / 3600, digits: 1) + " h"
     }
 
     /// A table with sortable headers (`data-sort` on cells holds the sort key; without script it reads as is).
@@ -146,7 +146,9 @@ enum HTML {
             let numeric = headers.indices.contains(index) && headers[index].numeric
             let tag = index == 0 ? "th scope=\"row\"" : "td"
             let close = index == 0 ? "th" : "td"
-            out += "<\(tag) data-sort=\"\(escape(cell.sort))\"\(numeric ? " class=\"num\"" : "")>\(cell.display)</\(close)>"
+            // The sort key is written only where it is not the cell's own text (the script falls back to that).
+            let sort = cell.sort == cell.display || escape(cell.sort) == cell.display ? "" : " data-sort=\"\(escape(cell.sort))\""
+            out += "<\(tag)\(sort)\(numeric ? " class=\"num\"" : "")>\(cell.display)</\(close)>"
         }
         return out + "</tr>"
     }

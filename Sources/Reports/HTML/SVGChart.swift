@@ -25,18 +25,23 @@ enum SVGChart {
         var out = open(id: id, title: title) + grid(maximum: maximum, percent: false) + xLabels(labels)
         let step = labels.count > 1 ? (width - left - right) / Double(labels.count - 1) : 0
         for line in series {
+            // One path per series; a dot only where a value stands alone between gaps (a line
+            // needs two points). Dots at every point cost 7 KB a chart on 10,000 pages.
             var path = ""
-            var drawing = false
-            for (index, value) in line.values.enumerated() {
-                guard let value else { drawing = false; continue }
+            var dots = ""
+            let values = line.values
+            for (index, value) in values.enumerated() {
+                guard let value else { continue }
                 let x = left + Double(index) * step
                 let y = yPosition(value, maximum: maximum)
-                path += String(format: "%@%.1f %.1f ", drawing ? "L" : "M", x, y)
-                drawing = true
-                out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" style=\"fill:var(--%@)\"/>", x, y, line.color)
+                let joined = index > 0 && values[index - 1] != nil
+                path += (joined ? "L" : "M") + "\(f1(x)) \(f1(y))"
+                if !joined && (index + 1 == values.count || values[index + 1] == nil) {
+                    dots += "<circle cx=\"\(f1(x))\" cy=\"\(f1(y))\" r=\"2.5\" style=\"fill:var(--\(line.color))\"/>"
+                }
             }
             if !path.isEmpty {
-                out += "<path d=\"\(path)\" fill=\"none\" stroke-width=\"2\" style=\"stroke:var(--\(line.color))\"/>"
+                out += "<path d=\"\(path)\" fill=\"none\" stroke-width=\"2\" style=\"stroke:var(--\(line.color))\"/>" + dots
             }
         }
         return out + "</svg>" + legend(series)
@@ -48,17 +53,20 @@ enum SVGChart {
         let maximum = niceMaximum(totals.max() ?? 0)
         var out = open(id: id, title: title) + grid(maximum: maximum, percent: false) + xLabels(labels)
         let slot = (width - left - right) / Double(max(labels.count, 1))
+        // One path per status, a closed rectangle per column: 5 elements, not 150.
+        var paths = Array(repeating: "", count: series.count)
         for index in labels.indices {
             var base = 0.0
-            for column in series {
+            for (position, column) in series.enumerated() {
                 guard let value = column.values[index], value > 0 else { continue }
                 let y0 = yPosition(base, maximum: maximum)
                 let y1 = yPosition(base + value, maximum: maximum)
-                out += String(
-                    format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" style=\"fill:var(--%@)\"/>",
-                    left + Double(index) * slot + slot * 0.15, y1, slot * 0.7, max(0, y0 - y1), column.color)
+                paths[position] += "M\(f1(left + Double(index) * slot + slot * 0.15)) \(f1(y1))h\(f1(slot * 0.7))v\(f1(max(0, y0 - y1)))h-\(f1(slot * 0.7))z"
                 base += value
             }
+        }
+        for (position, column) in series.enumerated() where !paths[position].isEmpty {
+            out += "<path d=\"\(paths[position])\" style=\"fill:var(--\(column.color))\"/>"
         }
         return out + "</svg>" + legend(series)
     }
@@ -74,11 +82,9 @@ enum SVGChart {
         for (index, item) in items.enumerated() {
             let y = Double(index) * rowHeight + 4
             let label = item.label.count > 38 ? String(item.label.prefix(37)) + "…" : item.label
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", labelWidth - 8, y + 14) + HTML.escape(label) + "</text>"
-            out += String(
-                format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" style=\"fill:var(--%@)\"/>",
-                labelWidth, y + 3, max(1, span * min(1, item.value)), rowHeight - 8, color)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\">%.1f %%</text>", labelWidth + max(1, span * min(1, item.value)) + 6, y + 14, item.value * 100)
+            out += "<text x=\"\(f1(labelWidth - 8))\" y=\"\(f1(y + 14))\" text-anchor=\"end\">" + HTML.escape(label) + "</text>"
+            out += rect(labelWidth, y + 3, max(1, span * min(1, item.value)), rowHeight - 8, color)
+            out += "<text x=\"\(f1(labelWidth + max(1, span * min(1, item.value)) + 6))\" y=\"\(f1(y + 14))\">\(f1(item.value * 100)) %</text>"
         }
         return out + "</svg>"
     }
@@ -98,9 +104,9 @@ enum SVGChart {
         for step in 0...4 {
             let value = maximum * Double(step) / 4
             let y = yPosition(value, maximum: maximum)
-            out += String(format: "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", left, width - right, y, y)
-            let text = value >= 10 || value == 0 ? String(Int(value.rounded())) : String(format: "%.1f", value)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>", left - 6, y + 4, text)
+            out += "<line class=\"grid\" x1=\"\(f1(left))\" x2=\"\(f1(width - right))\" y1=\"\(f1(y))\" y2=\"\(f1(y))\"/>"
+            let text = value >= 10 || value == 0 ? String(Int(value.rounded())) : f1(value)
+            out += "<text x=\"\(f1(left - 6))\" y=\"\(f1(y + 4))\" text-anchor=\"end\">\(text)</text>"
         }
         return out
     }
@@ -113,7 +119,7 @@ enum SVGChart {
         var out = ""
         for index in Swift.stride(from: 0, to: labels.count, by: stride) {
             let x = left + Double(index) * step
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x, height - bottom + 16)
+            out += "<text x=\"\(f1(x))\" y=\"\(f1(height - bottom + 16))\" text-anchor=\"middle\">"
                 + HTML.escape(String(labels[index].suffix(5))) + "</text>"
         }
         return out
@@ -131,5 +137,12 @@ enum SVGChart {
         let magnitude = pow(10, floor(log10(value)))
         for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value { return factor * magnitude }
         return 10 * magnitude
+    }
+
+    /// A coordinate or value with one decimal (C formatting, not Foundation's: 10,000 pages of charts).
+    static func f1(_ value: Double) -> String { FixedPoint.format(value, digits: 1) }
+
+    static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, _ color: String) -> String {
+        "<rect x=\"\(f1(x))\" y=\"\(f1(y))\" width=\"\(f1(width))\" height=\"\(f1(height))\" style=\"fill:var(--\(color))\"/>"
     }
 }

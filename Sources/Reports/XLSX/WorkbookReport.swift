@@ -14,6 +14,13 @@ struct WorkbookReport {
     var constantMemoryThreshold = 20_000
     /// The most rows a sheet may have, its header included: Excel's limit, lower in tests.
     var rowLimit = Worksheet.maxRows
+    /// Above this many rows (10,000 accounts make 300,000), the Daily trend sheet holds the fleet's
+    /// days only: a month of every account is a table for a program, not a sheet for a person, and
+    /// it was half of the workbook's size and time. It stays whole in csv/daily.csv and in each
+    /// manager's workbook.
+    var maxDailyRows = 50_000
+    static let perAccountDaysNote = "Each account's days are in csv/daily.csv and in its manager's workbook (managers/); "
+        + "this sheet holds the fleet's days alone when the accounts' would pass 50,000 rows."
 
     /// How many of `table`'s rows fit a sheet, leaving a row for the header and one for the note
     /// that says what was left out; all of them when they fit.
@@ -28,7 +35,8 @@ struct WorkbookReport {
     }
 
     var largeSheetRows: Int {
-        data.night.batches.count + data.trends.fleet.count * (data.trends.accounts.count + 1)
+        let daily = data.trends.fleet.count * (data.trends.accounts.count + 1)
+        return data.night.batches.count + (daily > maxDailyRows ? data.trends.fleet.count : daily)
     }
 
     static let header = CellFormat(bold: true, wrap: true, backgroundColor: 0xE8EEF4, bottomBorder: true)
@@ -47,9 +55,14 @@ struct WorkbookReport {
         try writeSummary(summarySheet, table: ReportTables.summary(data), workbook: workbook, dailySheet: names[3])
         // One table at a time: only the sheet being written is in memory.
         for (build, name) in zip(ReportTables.builders.dropFirst(), names.dropFirst()) {
-            let table = build(data)
+            var table = build(data)
+            var note: String?
+            if table.name == "daily", table.rows.count > maxDailyRows {
+                table = ReportTables.daily(data, perAccount: false)
+                note = Self.perAccountDaysNote
+            }
             let sheet = try workbook.addWorksheet(named: name)
-            try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0)
+            try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0, note: note)
         }
         summarySheet.activate()
         try workbook.close()
@@ -72,7 +85,7 @@ struct WorkbookReport {
     // MARK: Data sheets
 
     /// Header row, typed cells, widths, frozen header, autofilter, and the per-column conveniences.
-    private func writeTable(_ table: Table, to sheet: Worksheet, frozenColumns: Int) throws {
+    private func writeTable(_ table: Table, to sheet: Worksheet, frozenColumns: Int, note: String? = nil) throws {
         let zone = data.timeZone.reportName
         let kinds = columnKinds(table)
         for (column, name) in table.columns.enumerated() {
@@ -102,6 +115,8 @@ struct WorkbookReport {
             try sheet.write(
                 "\(table.rows.count - shown) more rows left out: a sheet ends at \(rowLimit) rows; \(Self.elsewhere(table)).",
                 row: shown + 1, column: 0, format: Self.warning)
+        } else if let note {
+            try sheet.write(note, row: shown + 2, column: 0, format: Self.warning)
         }
         try sheet.setUpPrinting(headerRow: 0)
     }
@@ -182,7 +197,11 @@ struct WorkbookReport {
                 row: row, column: 0, format: Self.warning)
             row += 1
         }
-        for table in [ReportTables.daily(data), ReportTables.batches(data)] where rowsShown(table) < table.rows.count {
+        if ReportTables.daily(data).rows.count > maxDailyRows {
+            try sheet.write(Self.perAccountDaysNote, row: row, column: 0, format: Self.note)
+            row += 1
+        }
+        for table in [ReportTables.batches(data)] where rowsShown(table) < table.rows.count {
             try sheet.write(
                 "The \(table.name) sheet shows \(rowsShown(table)) of \(table.rows.count) rows (a sheet ends at \(rowLimit) rows); "
                     + "\(Self.elsewhere(table)).",
