@@ -44,6 +44,8 @@ echo "== HTML validity (Nu)"
 
 echo "== HTML in Chromium"
 python3 "$tools/page_check.py" "$report/index.html" --screenshot "$out/fleet.png" --full-page > "$out/fleet.json" || { echo "FAIL fleet page"; failed=1; }
+first_manager=$(ls "$report"/managers/*.html | head -1)
+python3 "$tools/page_check.py" "$first_manager" --screenshot "$out/manager.png" --full-page > "$out/manager.json" || { echo "FAIL $first_manager"; failed=1; }
 first_account=$(ls "$report"/accounts/*.html | head -1)
 python3 "$tools/page_check.py" "$first_account" --screenshot "$out/account.png" --full-page > "$out/account.json" || { echo "FAIL $first_account"; failed=1; }
 

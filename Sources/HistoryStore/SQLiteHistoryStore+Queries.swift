@@ -213,11 +213,14 @@ extension SQLiteHistoryStore {
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State {
         try await read("cannot read status counts") { db in
+            // A fetch and its counts share their observation time. Saying so of the fetch too lets
+            // SQLite range-scan its time index; with the range on the counts alone it scanned the
+            // whole index (1.8 M fetches at 10,000 accounts × 180 nights: trends 17 s, not 12).
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
                 FROM run_status_counts c
                 JOIN account_fetches f ON f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok'
-                WHERE c.observed_at >= ? AND c.observed_at < ?
+                WHERE c.observed_at >= ?1 AND c.observed_at < ?2 AND f.observed_at >= ?1 AND f.observed_at < ?2
                 ORDER BY c.observed_at, c.account_id
                 """, arguments: [start, end])
             var state = initial()

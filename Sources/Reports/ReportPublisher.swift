@@ -32,6 +32,9 @@ public struct ReportPublisher: Sendable {
             throw error
         }
         do {
+            // One sync for the whole folder (its files are written without one each), before the
+            // rename makes it visible: after a crash the night is either whole or not there.
+            Self.syncFileSystem(of: building)
             let replacing = files.fileExists(atPath: final.path)
             if replacing { try files.moveItem(at: final, to: aside) }
             try files.moveItem(at: building, to: final)
@@ -80,6 +83,12 @@ public struct ReportPublisher: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         return names.filter { $0.count == 10 && $0.utf8.allSatisfy { $0 == 0x2D || (0x30...0x39).contains($0) } }
             .sorted(by: >)
+    }
+
+    /// Flushes written files to disk once, for the whole folder. (`syncfs`, which would flush
+    /// only this file system, is not exported by Swift's Glibc module; one `sync` a night is cheap.)
+    static func syncFileSystem(of folder: URL) {
+        sync()
     }
 
     static func isSafeName(_ name: String) -> Bool {

@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs independent pieces of a report (account pages, manager reports) on every core.
+enum Parallel {
+    /// The cores to use: the machine's, at most 8 (page writing is bound by one file system).
+    static let width = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// Calls `body` for every index in `range`, spread over ``width`` threads in contiguous
+    /// stripes, and returns what each call returned, in index order. The first error thrown is
+    /// rethrown once every call has finished (the others are not cut off: files already being
+    /// written are finished, and the whole folder is thrown away by the publisher).
+    static func map<T: Sendable>(_ range: Range<Int>, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let results = Mutex<[T?]>(Array(repeating: nil, count: range.count))
+        let failure = Mutex<(any Error)?>(nil)
+        let stripes = min(width, max(1, range.count))
+        DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
+            let size = (range.count + stripes - 1) / stripes
+            let lower = range.lowerBound + stripe * size
+            let upper = min(range.upperBound, lower + size)
+            guard lower < upper else { return }
+            for index in lower..<upper {
+                if failure.withLock({ $0 != nil }) { return }
+                do {
+                    let value = try body(index)
+                    results.withLock { $0[index - range.lowerBound] = value }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    return
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.withLock { $0.compactMap { $0 } }
+    }
+}
