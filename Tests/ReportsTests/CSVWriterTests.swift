@@ -40,4 +40,17 @@ import Testing
         #expect(CSVWriter(timeZone: .gmt).render(table) == "a\r\n")
         #expect(CSVWriter(timeZone: .gmt, byteOrderMark: true).render(table) == "\u{FEFF}a\r\n")
     }
+
+    @Test func fixedPointFormatsAsCDoesAndCoordinatesRoundToATenth() {
+        #expect(FixedPoint.format(0.12345678, digits: 4) == "0.1235")
+        #expect(FixedPoint.format(-2.5, digits: 1) == "-2.5")
+        #expect(FixedPoint.format(1e20, digits: 2) == "100000000000000000000.00")
+        #expect(writer.render(.decimal(1234567.125)) == "1234567.125")
+        #expect(writer.render(.decimal(-0.00001)) == "0")
+        #expect(FixedPoint.coordinate(48) == "48.0")
+        #expect(FixedPoint.coordinate(123.44) == "123.4")
+        #expect(FixedPoint.coordinate(0.96) == "1.0")
+        #expect(FixedPoint.coordinate(-3.27) == "-3.3")
+        #expect(FixedPoint.coordinate(-0.01) == "0.0")
+    }
 }

@@ -84,7 +84,7 @@ enum SVGChart {
             let label = item.label.count > 38 ? String(item.label.prefix(37)) + "…" : item.label
             out += "<text x=\"\(f1(labelWidth - 8))\" y=\"\(f1(y + 14))\" text-anchor=\"end\">" + HTML.escape(label) + "</text>"
             out += rect(labelWidth, y + 3, max(1, span * min(1, item.value)), rowHeight - 8, color)
-            out += "<text x=\"\(f1(labelWidth + max(1, span * min(1, item.value)) + 6))\" y=\"\(f1(y + 14))\">\(f1(item.value * 100)) %</text>"
+            out += "<text x=\"\(f1(labelWidth + max(1, span * min(1, item.value)) + 6))\" y=\"\(f1(y + 14))\">\(FixedPoint.format(item.value * 100, digits: 1)) %</text>"
         }
         return out + "</svg>"
     }
@@ -140,7 +140,7 @@ enum SVGChart {
     }
 
     /// A coordinate or value with one decimal (C formatting, not Foundation's: 10,000 pages of charts).
-    static func f1(_ value: Double) -> String { FixedPoint.format(value, digits: 1) }
+    static func f1(_ value: Double) -> String { FixedPoint.coordinate(value) }
 
     static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, _ color: String) -> String {
         "<rect x=\"\(f1(x))\" y=\"\(f1(y))\" width=\"\(f1(width))\" height=\"\(f1(height))\" style=\"fill:var(--\(color))\"/>"
