@@ -37,7 +37,7 @@ public struct MetricsEngine: Sendable {
         let states = try await history.batchStates(at: night.stateTime, activeSince: window.start)
         night.batches = states.filter { Self.isInNight($0, baseline: baselines[$0.accountID] ?? nil) }
         // Every flagged batch is open, and every open batch is in the night's scope.
-        night.flagged = night.batches.compactMap { thresholds.flag($0, at: night.stateTime) }
+        night.flagged = night.batches.compactMap { thresholds.flag($0, at: night.flagTime) }
         var stuck: [String: Int] = [:]
         var old: [String: Int] = [:]
         for flag in night.flagged {

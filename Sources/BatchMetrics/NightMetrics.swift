@@ -141,6 +141,11 @@ public struct NightMetrics: Sendable {
     /// The instant ``batches`` and ``flagged`` describe: the window's last second.
     public var stateTime: UnixSeconds { window.end - 1 }
 
+    /// The instant stuck and old pending are judged at: the window's end, inclusive (SPEC section
+    /// 4), so a batch exactly `stuck_after` old when the window closes is flagged. The state is the
+    /// one observed before the end (``stateTime``); only its age is taken at the end.
+    public var flagTime: UnixSeconds { window.end }
+
     /// How many of ``flagged`` are flagged for `reason` (counted, not filtered into a copy).
     public func flaggedCount(_ reason: FlaggedBatch.Reason) -> Int {
         flagged.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }

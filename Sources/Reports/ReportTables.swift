@@ -71,7 +71,7 @@ public enum ReportTables {
             }
             let failure = failures[account.accountID]
             table.rows.append(
-                [.text(night.window.date), .text(account.accountID), .text(account.name), .text(account.manager)]
+                [.date(night.window.date), .text(account.accountID), .text(account.name), .text(account.manager)]
                     + counts
                     + [account.countsObservedAt.map(Cell.timestamp) ?? .empty,
                        .integer(account.completed), .integer(account.failed), .integer(account.stopped),
@@ -91,7 +91,7 @@ public enum ReportTables {
         Table(
             name: "statuses", columns: ["date", "status", "batches_at_end", "entered_in_window"],
             rows: data.night.statuses.map {
-                [.text(data.night.window.date), .text($0.status.rawValue), .integer($0.atEnd), .integer($0.entered)]
+                [.date(data.night.window.date), .text($0.status.rawValue), .integer($0.atEnd), .integer($0.entered)]
             })
     }
 
@@ -120,7 +120,7 @@ public enum ReportTables {
     }
 
     static func dailyRow(_ point: DailyPoint, scope: String, account: String) -> [Cell] {
-        let lead: [Cell] = [.text(point.date), .text(scope), account.isEmpty ? .empty : .text(account), .integer(point.hasData ? 1 : 0)]
+        let lead: [Cell] = [.date(point.date), .text(scope), account.isEmpty ? .empty : .text(account), .integer(point.hasData ? 1 : 0)]
         guard point.hasData else { return lead + Array(repeating: .empty, count: 12) }
         return lead + [
             .integer(point.completed), .integer(point.failed), .integer(point.stopped), .integer(point.enteredPending),
@@ -132,7 +132,7 @@ public enum ReportTables {
     public static func batches(_ data: ReportData) -> Table {
         // The flag is worked out again per row from the same rule, rather than looked up in a
         // table keyed by batch: a night can flag most of its 200,000 batches.
-        let (batches, thresholds, time) = (data.night.batches, data.thresholds, data.night.stateTime)
+        let (batches, thresholds, time) = (data.night.batches, data.thresholds, data.night.flagTime)
         return Table(
             name: "batches",
             columns: ["account_id", "batch_id", "status", "progress", "first_seen_at", "last_change_at", "terminal_at", "flag"],

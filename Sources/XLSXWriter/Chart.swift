@@ -86,6 +86,11 @@ public final class Chart {
         format.withCString { chart_axis_set_num_format(axis, $0) }
     }
 
+    /// The number format of the category (x) axis labels, for categories that are dates.
+    public func setCategoryAxisFormat(_ format: String) {
+        format.withCString { chart_axis_set_num_format(handle.pointee.x_axis, $0) }
+    }
+
     public func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
     public func hideLegend() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
     /// Days with no data stay gaps instead of dropping to zero.

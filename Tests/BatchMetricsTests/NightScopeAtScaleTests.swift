@@ -52,7 +52,7 @@ import Testing
         #expect(night.batches.contains { $0.status == .inProgress })
 
         // Flags are worked out over every batch, as before: none is lost by the narrower read.
-        let flagged = all.compactMap { thresholds.flag($0, at: night.stateTime) }
+        let flagged = all.compactMap { thresholds.flag($0, at: night.flagTime) }
         #expect(Set(night.flagged) == Set(flagged))
         #expect(!flagged.isEmpty)
 

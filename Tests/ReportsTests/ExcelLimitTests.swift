@@ -68,6 +68,27 @@ import XLSXWriter
         #expect(cells.contains("sheet4.xml!B2=fleet"))
     }
 
+    @Test func dateColumnsAreRealExcelDates() async throws {
+        #expect(ExcelDate.serial(day: "2026-11-14") == 46_340)
+        #expect(ExcelDate.serial(day: "2000-02-29") == 36_585)
+        #expect(ExcelDate.serial(day: "1900-03-01") == 61)
+        #expect(ExcelDate.serial(day: "2026-13-01") == nil)
+        let data = try await ReportFixture.data(try await ReportFixture.history())
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try WorkbookReport(data: data).write(to: folder.url.appendingPathComponent("dates.xlsx"))
+        let cells = try helpers.cellValues(folder.path("dates.xlsx"))
+        // Accounts (sheet2), Statuses (sheet3) and Daily trend (sheet4) hold the day as a number,
+        // formatted yyyy-mm-dd, under a header naming the zone; the CSV keeps the text.
+        #expect(cells.contains("sheet2.xml!A2=46340"))
+        #expect(cells.contains("sheet3.xml!A2=46340"))
+        #expect(cells.contains("sheet4.xml!A8=46340"), "the fleet's last day")
+        #expect(cells.contains("sheet2.xml!A1=date (Europe/Berlin)"))
+        let styles = try helpers.unzipText(folder.path("dates.xlsx"), part: "xl/styles.xml")
+        #expect(styles.contains("formatCode=\"yyyy\\-mm\\-dd\"") || styles.contains("formatCode=\"yyyy-mm-dd\""))
+        #expect(CSVWriter(timeZone: .gmt).render(ReportTables.statuses(data)).contains("\r\n2026-11-14,pending,"))
+    }
+
     @Test func textLongerThanACellHoldsIsCutVisiblyAtACharacterBoundary() async throws {
         let long = String(repeating: "é", count: 20_000) + "END"
         let fitted = Worksheet.fitting(long)

@@ -10,6 +10,8 @@ public enum Cell: Sendable, Hashable {
     /// Any other non-integer quantity (hours, points per hour).
     case decimal(Double)
     case timestamp(UnixSeconds)
+    /// A calendar day, `YYYY-MM-DD` in the report time zone: text in CSV and HTML, a real date in XLSX.
+    case date(String)
     /// No value: an undefined rate, a night with no data.
     case empty
 }
@@ -115,6 +117,7 @@ public struct CSVWriter: Sendable {
     func render(_ cell: Cell) -> String {
         switch cell {
         case .text(let text): Self.quote(Self.neutralise(text))
+        case .date(let day): Self.quote(Self.neutralise(day))
         case .integer(let value): String(value)
         case .fraction(let value), .decimal(let value): Self.decimal(value)
         case .timestamp(let seconds): ISO8601.format(Date(unixSeconds: seconds), in: timeZone)

@@ -100,7 +100,7 @@ enum PageParts {
             for (index, cell) in row.enumerated() {
                 let text: String
                 switch cell {
-                case .text(let value): text = HTML.escape(value)
+                case .text(let value), .date(let value): text = HTML.escape(value)
                 case .empty: text = "–"
                 default: text = display(cell, zone: zone)
                 }
@@ -114,7 +114,7 @@ enum PageParts {
 
     static func display(_ cell: Cell, zone: TimeZone) -> String {
         switch cell {
-        case .text(let text): HTML.escape(text)
+        case .text(let text), .date(let text): HTML.escape(text)
         case .integer(let value): HTML.number(value)
         case .fraction(let value): HTML.percent(value)
         case .decimal(let value): FixedPoint.format(value, digits: 2)
@@ -125,7 +125,7 @@ enum PageParts {
 
     static func sortKey(_ cell: Cell) -> String {
         switch cell {
-        case .text(let text): text
+        case .text(let text), .date(let text): text
         case .integer(let value): String(value)
         case .fraction(let value), .decimal(let value): String(value)
         case .timestamp(let seconds): String(seconds)

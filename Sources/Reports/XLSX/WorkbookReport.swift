@@ -89,7 +89,7 @@ struct WorkbookReport {
         let zone = data.timeZone.reportName
         let kinds = columnKinds(table)
         for (column, name) in table.columns.enumerated() {
-            let label = kinds[column] == .timestamp ? "\(name) (\(zone))" : name
+            let label = kinds[column] == .timestamp || kinds[column] == .date ? "\(name) (\(zone))" : name
             try sheet.write(label, row: 0, column: column, format: Self.header)
         }
         for (column, width) in widths(table, kinds: kinds).enumerated() {
@@ -124,6 +124,12 @@ struct WorkbookReport {
     func write(_ cell: Cell, to sheet: Worksheet, row: Int, column: Int) throws {
         switch cell {
         case .text(let text): try sheet.write(text, row: row, column: column)
+        case .date(let day):
+            if let serial = ExcelDate.serial(day: day) {
+                try sheet.write(serial, row: row, column: column, format: Formats.date)
+            } else {
+                try sheet.write(day, row: row, column: column)
+            }
         case .integer(let value): try sheet.write(Double(value), row: row, column: column, format: Formats.integer)
         case .fraction(let value): try sheet.write(value, row: row, column: column, format: Formats.percent)
         case .decimal(let value): try sheet.write(value, row: row, column: column, format: Formats.decimal)
@@ -133,7 +139,7 @@ struct WorkbookReport {
         }
     }
 
-    enum Kind { case text, number, timestamp }
+    enum Kind { case text, number, timestamp, date }
 
     /// What a column holds, from its first non-empty cell.
     func columnKinds(_ table: Table) -> [Kind] {
@@ -142,6 +148,7 @@ struct WorkbookReport {
                 switch row[column] {
                 case .empty: continue
                 case .text: return .text
+                case .date: return .date
                 case .timestamp: return .timestamp
                 case .integer, .fraction, .decimal: return .number
                 }
@@ -158,6 +165,7 @@ struct WorkbookReport {
             for row in table.rows.prefix(2000) {
                 switch row[column] {
                 case .text(let text): longest = max(longest, text.count)
+                case .date: longest = max(longest, 10)
                 case .integer(let value): longest = max(longest, String(value).count + 1)
                 case .fraction: longest = max(longest, 7)
                 case .decimal(let value): longest = max(longest, String(format: "%.2f", value).count + 1)
@@ -242,6 +250,8 @@ struct WorkbookReport {
             try throughput.addSeries(name: name, categories: dates, values: .column(column, rows: 1...days, sheet: dailySheet), color: color)
         }
         throughput.setAxisNames(x: "Day (\(data.timeZone.reportName))", y: "Batches")
+        // The categories are real dates (Daily trend's date column): label them as dates.
+        throughput.setCategoryAxisFormat("mm-dd")
         throughput.legendAtBottom()
         throughput.showBlanksAsGaps()
         try sheet.insert(throughput, row: startRow, column: 0, xScale: 1.6, yScale: 1.2)
@@ -253,6 +263,7 @@ struct WorkbookReport {
                 name: status.rawValue, categories: dates, values: .column(10 + offset, rows: 1...days, sheet: dailySheet),
                 color: Palette.color(for: status))
         }
+        mix.setCategoryAxisFormat("mm-dd")
         mix.legendAtBottom()
         mix.showBlanksAsGaps()
         try sheet.insert(mix, row: startRow + 20, column: 0, xScale: 1.6, yScale: 1.2)
@@ -282,10 +293,25 @@ enum Formats {
     static let percent = CellFormat(numberFormat: "0.0%")
     static let decimal = CellFormat(numberFormat: "#,##0.00")
     static let dateTime = CellFormat(numberFormat: "yyyy-mm-dd hh:mm")
+    static let date = CellFormat(numberFormat: "yyyy-mm-dd")
 }
 
 /// Excel's date serial numbers: days since 1899-12-30 in local time (the sheet header names the zone).
 enum ExcelDate {
+    /// The serial of a calendar day `YYYY-MM-DD` (midnight), nil when it is not one.
+    static func serial(day: String) -> Double? {
+        let parts = day.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(dayOfMonth) else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm), then Excel's 1899-12-30 origin.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + dayOfMonth - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Double(era * 146_097 + dayOfEra - 719_468 + 25_569)
+    }
+
     static func serial(_ seconds: UnixSeconds, in zone: TimeZone) -> Double {
         let local = Double(seconds) + Double(zone.secondsFromGMT(for: Date(unixSeconds: seconds)))
         return local / 86_400 + 25_569
