@@ -41,6 +41,8 @@ public struct AccountNight: Sendable, Hashable {
     public var failedToCollect: Bool { (fetchOutcomes[.ok] ?? 0) == 0 && !fetchOutcomes.isEmpty }
     /// No fetch at all in the window (added later, or the night had no run).
     public var notCollected: Bool { fetchOutcomes.isEmpty }
+    /// At least one successful fetch in the window: without one, its in-window figures are a gap.
+    public var hasData: Bool { (fetchOutcomes[.ok] ?? 0) > 0 }
 }
 
 /// Fleet-wide figures for one status over one window.

@@ -70,16 +70,21 @@ public enum ReportTables {
                 account.countsAtEnd.map { .integer($0[status]) } ?? .empty
             }
             let failure = failures[account.accountID]
+            // In-window figures of an account with no successful fetch in the window are a gap
+            // (SPEC section 4, "Gaps"): empty, never 0. End-of-window counts and flags come from
+            // its last successful fetch, whenever that was.
+            let inWindow: [Cell] = !account.hasData ? Array(repeating: .empty, count: 8) : [
+                .integer(account.completed), .integer(account.failed), .integer(account.stopped),
+                account.failureRate.map(Cell.fraction) ?? .empty, account.stopRate.map(Cell.fraction) ?? .empty,
+                .decimal(account.pointsPerHour),
+                account.timeToTerminal.p50.map { .decimal(Double($0) / 3600) } ?? .empty,
+                account.timeToTerminal.p95.map { .decimal(Double($0) / 3600) } ?? .empty,
+            ]
             table.rows.append(
                 [.date(night.window.date), .text(account.accountID), .text(account.name), .text(account.manager)]
                     + counts
-                    + [account.countsObservedAt.map(Cell.timestamp) ?? .empty,
-                       .integer(account.completed), .integer(account.failed), .integer(account.stopped),
-                       account.failureRate.map(Cell.fraction) ?? .empty, account.stopRate.map(Cell.fraction) ?? .empty,
-                       .decimal(account.pointsPerHour),
-                       account.timeToTerminal.p50.map { .decimal(Double($0) / 3600) } ?? .empty,
-                       account.timeToTerminal.p95.map { .decimal(Double($0) / 3600) } ?? .empty,
-                       .integer(account.stuck), .integer(account.oldPending),
+                    + [account.countsObservedAt.map(Cell.timestamp) ?? .empty] + inWindow
+                    + [.integer(account.stuck), .integer(account.oldPending),
                        .text(collectionState(account)),
                        failure.map { .text("\($0.outcome.rawValue)\($0.httpStatus.map { " (HTTP \($0))" } ?? ""): \($0.error)") } ?? .empty])
         }

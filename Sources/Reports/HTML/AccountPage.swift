@@ -33,6 +33,11 @@ struct AccountPage {
 
     var slug: String { Slug.make(account.accountID) }
 
+    /// An in-window figure, or a marked gap when the window has no successful fetch of the account.
+    func inWindow(_ value: String) -> String {
+        account.hasData ? value : "<span class=\"na\" title=\"no successful collection in the window\">–</span>"
+    }
+
     func render() -> String {
         let night = data.night
         let zone = data.timeZone
@@ -56,13 +61,13 @@ struct AccountPage {
             \(PageParts.warnings(data, accounts: failures, root: "../"))
             <h2>Headline</h2>
             <ul class="cards">
-            \(PageParts.card("Completed", HTML.number(account.completed)))
-            \(PageParts.card("Failed", HTML.number(account.failed)))
-            \(PageParts.card("Stopped", HTML.number(account.stopped)))
-            \(PageParts.card("Failure rate", HTML.percent(account.failureRate)))
-            \(PageParts.card("Stop rate", HTML.percent(account.stopRate)))
-            \(PageParts.card("Progress points / hour", FixedPoint.format(account.pointsPerHour, digits: 1)))
-            \(PageParts.card("Time to terminal p50 / p95", "\(HTML.hours(account.timeToTerminal.p50)) / \(HTML.hours(account.timeToTerminal.p95))"))
+            \(PageParts.card("Completed", inWindow(HTML.number(account.completed))))
+            \(PageParts.card("Failed", inWindow(HTML.number(account.failed))))
+            \(PageParts.card("Stopped", inWindow(HTML.number(account.stopped))))
+            \(PageParts.card("Failure rate", inWindow(HTML.percent(account.failureRate))))
+            \(PageParts.card("Stop rate", inWindow(HTML.percent(account.stopRate))))
+            \(PageParts.card("Progress points / hour", inWindow(FixedPoint.format(account.pointsPerHour, digits: 1))))
+            \(PageParts.card("Time to terminal p50 / p95", inWindow("\(HTML.hours(account.timeToTerminal.p50)) / \(HTML.hours(account.timeToTerminal.p95))")))
             \(PageParts.card("Stuck / old pending", "\(account.stuck) / \(account.oldPending)"))
             \(PageParts.card("Counts observed", account.countsObservedAt.map { HTML.time($0, zone) } ?? "never"))
             </ul>

@@ -89,8 +89,10 @@ enum Assets {
             let rate = account.failureRate.map { HTML.percentText($0) } ?? "–"
             let fields = [
                 JavaScript.string(account.accountID), JavaScript.string(account.name), JavaScript.string(account.manager),
-                JavaScript.string(Slug.make(account.accountID)), String(account.completed), String(account.failed),
-                JavaScript.string(rate), String(account.stuck), JavaScript.string(ReportTables.collectionState(account)),
+                JavaScript.string(Slug.make(account.accountID)),
+                account.hasData ? String(account.completed) : "\"–\"", account.hasData ? String(account.failed) : "\"–\"",
+                JavaScript.string(account.hasData ? rate : "–"), String(account.stuck),
+                JavaScript.string(ReportTables.collectionState(account)),
             ]
             try emit("[" + fields.joined(separator: ",") + (index + 1 < accounts.count ? "],\n" : "]\n"))
         }

@@ -137,6 +137,11 @@ struct FleetPage {
             + "<nav aria-label=\"Accounts pages\"><ul class=\"pages\">\(items)</ul></nav>"
     }
 
+    /// The cell of an in-window figure for an account with no successful fetch in the window: a gap.
+    private func gap(_ account: AccountNight) -> (display: String, sort: String)? {
+        account.hasData ? nil : ("<span class=\"na\" title=\"no successful collection in the window\">–</span>", "")
+    }
+
     private func accountsTable(_ accounts: ArraySlice<AccountNight>, root: String, _ emit: (String) throws -> Void) rethrows {
         let headers: [(String, numeric: Bool)] = [
             ("Account", false), ("Name", false), ("Manager", false), ("Completed", true), ("Failed", true), ("Stopped", true),
@@ -148,9 +153,10 @@ struct FleetPage {
             let row: [(display: String, sort: String)] = [
                 ("<a href=\"\(root)accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>", account.accountID),
                 (HTML.escape(account.name), account.name), (HTML.escape(account.manager), account.manager),
-                (HTML.number(account.completed), String(account.completed)), (HTML.number(account.failed), String(account.failed)),
-                (HTML.number(account.stopped), String(account.stopped)),
-                (HTML.percent(account.failureRate), account.failureRate.map { String($0) } ?? ""),
+                gap(account) ?? (HTML.number(account.completed), String(account.completed)),
+                gap(account) ?? (HTML.number(account.failed), String(account.failed)),
+                gap(account) ?? (HTML.number(account.stopped), String(account.stopped)),
+                gap(account) ?? (HTML.percent(account.failureRate), account.failureRate.map { String($0) } ?? ""),
                 (account.countsAtEnd.map { HTML.number($0[.inProgress]) } ?? "–", String(account.countsAtEnd?[.inProgress] ?? -1)),
                 (account.countsAtEnd.map { HTML.number($0[.pending]) } ?? "–", String(account.countsAtEnd?[.pending] ?? -1)),
                 (HTML.number(account.stuck), String(account.stuck)),
