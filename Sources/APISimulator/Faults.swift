@@ -1,3 +1,4 @@
+import FPModel
 import Foundation
 
 /// What a fault profile does to one request, decided from the seed, the account and how many

@@ -83,7 +83,7 @@ public struct SyntheticHistory: Sendable {
     }
 
     func write(_ db: Database) throws -> Totals {
-        var rng = Mix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var totals = Totals()
         let last = start + Int64(nights - 1) * 86_400
         var fleet: [Account] = (0..<accounts).map { index in
@@ -191,19 +191,5 @@ public struct SyntheticHistory: Sendable {
             }
         }
         return totals
-    }
-
-    /// SplitMix64, as the simulator's: the same seed, the same history.
-    struct Mix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     }
 }

@@ -31,21 +31,10 @@ enum HTML {
     /// night's `assets/` folder that the page needs before the shared one.
     static func pageStart(title: String, root: String, scripts: [String] = []) -> String {
         let extra = scripts.map { "<script src=\"\(root)assets/\($0)\" defer></script>\n" }.joined()
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="color-scheme" content="light dark">
-            <title>\(escape(title))</title>
+        return head(title: title, styling: """
             <link rel="stylesheet" href="\(root)assets/\(Assets.stylesheet)">
             \(extra)<script src="\(root)assets/\(Assets.script)" defer></script>
-            </head>
-            <body>
-            <a class="skip" href="#main">Skip to content</a>
-
-            """
+            """)
     }
 
     /// A page after its body.
@@ -61,6 +50,11 @@ enum HTML {
 
     /// A page outside any night's folder (the archive), with its style inline.
     static func standalonePage(title: String, body: String, footer: String) -> String {
+        head(title: title, styling: "<style>\(Assets.style)</style>") + body + pageEnd(footer: footer)
+    }
+
+    /// The document up to the start of its body, with `styling` (stylesheet and scripts) in its head.
+    private static func head(title: String, styling: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -69,11 +63,11 @@ enum HTML {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="color-scheme" content="light dark">
         <title>\(escape(title))</title>
-        <style>\(Assets.style)</style>
+        \(styling)
         </head>
         <body>
         <a class="skip" href="#main">Skip to content</a>
-        \(body)\(pageEnd(footer: footer))
+
         """
     }
 

@@ -7,8 +7,9 @@ import HistoryStore
 import Synchronization
 import Testing
 
-/// `fpreport export batches`: every batch of the ledger once, streamed.
-@Suite struct ExportTests {
+/// `fpreport export batches`: every batch of a 24,000-batch ledger once, streamed (with the large
+/// suites: it generates a history and runs the binary).
+@Suite struct ExportAtScaleTests {
     static let start: Int64 = 1_790_000_000
 
     /// A history of 300 accounts over 20 nights (about 24,000 batches) in `folder`, and a config for it.
