@@ -35,6 +35,7 @@ public struct AccountSeries: Sendable {
     let days: [Day]
     /// Account id to its row in the grids.
     let rows: [String: Int]
+    /// Whether the account had a successful fetch that day: a day without one is a gap.
     var fetched: DayGrid<Bool>
     var entered: DayGrid<Entries>
     var gains: DayGrid<Int>

@@ -48,10 +48,15 @@ extension MetricsEngine {
         let baselines = known.map(\.firstCollectedAt)
         let count = known.count
 
-        let fetched = try await history.reduceFetches(from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: false) }) {
-            grid, fetch in
+        // Two marks per account and day: fetched at all (which accounts a day reports, as in
+        // summary(_:)) and fetched successfully (whether the day has data: SPEC section 4, Gaps).
+        let (fetched, succeeded) = try await history.reduceFetches(
+            from: start, to: end,
+            into: { (DayGrid(accounts: count, days: days, filledWith: false), DayGrid(accounts: count, days: days, filledWith: false)) }
+        ) { grids, fetch in
             guard let row = rows[fetch.accountID], let day = calendar.day(of: fetch.observedAt) else { return }
-            grid[row, day] = true
+            grids.0[row, day] = true
+            if fetch.outcome == .ok { grids.1[row, day] = true }
         }
         let entered = try await history.reduceEvents(
             from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: AccountSeries.Entries()) }
@@ -70,7 +75,7 @@ extension MetricsEngine {
         var runDays = Set<Int>()
         for run in try await history.runs(from: start, to: end) { if let day = calendar.day(of: run.asOf) { runDays.insert(day) } }
         let calendarDays = windows.enumerated().map { AccountSeries.Day(date: $1.date, hours: $1.hours, hasRun: runDays.contains($0)) }
-        var series = AccountSeries(days: calendarDays, rows: rows, fetched: fetched, entered: entered, gains: gains, atEnd: atEnd)
+        var series = AccountSeries(days: calendarDays, rows: rows, fetched: succeeded, entered: entered, gains: gains, atEnd: atEnd)
 
         var fleet = calendarDays.map {
             DailyPoint(
@@ -86,7 +91,7 @@ extension MetricsEngine {
             kept.insert(account.id)
             for day in 0..<days {
                 let point = series.point(row: row, day: day)
-                guard configured || point.hasData else { continue }
+                guard configured || fetched[row, day] else { continue }
                 fleet[day].completed += point.completed
                 fleet[day].failed += point.failed
                 fleet[day].stopped += point.stopped

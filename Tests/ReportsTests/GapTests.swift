@@ -36,6 +36,13 @@ import Testing
         #expect(csv.contains("2026-11-14,down,Down,m,0,0,1,0,0,2026-11-13T23:00:00Z,,,,,,,,,0,0,failed,server_error (HTTP 500): boom"))
         #expect(csv.contains { $0.hasPrefix("2026-11-14,ok,OK,m,0,0,1,0,0,2026-11-14T01:00:00Z,0,0,0,,,0,,,0,0,ok,") })
 
+        // And daily.csv: the day before has data for both; the window's day is a gap for "down"
+        // (its fetch failed: has_data 0, every figure empty) and not for "ok".
+        let daily = CSVWriter(timeZone: .gmt).render(ReportTables.daily(data)).components(separatedBy: "\r\n")
+        #expect(daily.contains("2026-11-14,account,down,0,,,,,,,,,,,,"))
+        #expect(daily.contains { $0.hasPrefix("2026-11-13,account,down,1,") })
+        #expect(daily.contains { $0.hasPrefix("2026-11-14,account,ok,1,") })
+
         // And the pages show a gap for it, not a zero.
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -27,7 +27,8 @@ import Testing
                 #expect(mine.completed == account.completed && mine.failed == account.failed, "\(point.date) \(account.accountID)")
                 #expect(mine.progressGain == account.progressGain, "\(point.date) \(account.accountID)")
                 #expect(mine.atEnd == (account.countsAtEnd ?? [:]), "\(point.date) \(account.accountID)")
-                #expect(mine.hasData == (night.hasData && !account.notCollected), "\(point.date) \(account.accountID)")
+                // A day has data for an account when it was collected successfully that day.
+                #expect(mine.hasData == (night.hasData && account.hasData), "\(point.date) \(account.accountID)")
             }
         }
         #expect(trends.fleet.contains { $0.completed > 0 })
