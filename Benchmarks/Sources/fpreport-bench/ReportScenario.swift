@@ -105,6 +105,19 @@ extension Measure {
 
 /// The same cells as fpreport's sheets (header and values), written with bare libxlsxwriter calls.
 enum RawXLSX {
+    /// An Excel serial for `YYYY-MM-DD` by civil-date arithmetic (as cheap as it gets, so the
+    /// baseline stays a baseline).
+    static func serial(_ day: String) -> Double {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return 0 }
+        let (year, month, dayOfMonth) = (parts[0], parts[1], parts[2])
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + dayOfMonth - 1
+        return Double(era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468 + 25_569)
+    }
+
     static func write(_ tables: [Table], to path: String, constantMemory: Bool) throws {
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? 1 : 0
@@ -121,6 +134,7 @@ enum RawXLSX {
                     case .integer(let value): worksheet_write_number(sheet, r, c, Double(value), nil)
                     case .fraction(let value), .decimal(let value): worksheet_write_number(sheet, r, c, value, nil)
                     case .timestamp(let seconds): worksheet_write_number(sheet, r, c, Double(seconds) / 86_400 + 25_569, nil)
+                    case .date(let day): worksheet_write_number(sheet, r, c, serial(day), nil)
                     case .empty: break
                     }
                 }
