@@ -21,15 +21,7 @@ import XLSXWriter
             for c in iter(lambda:d.read(1<<20),b''): t=(t+c)[-6000:]
             sys.stdout.write(t.decode('utf-8','replace'))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, part]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try helpers.python(script, [path, part])
     }
 
     @Test func aLowerLimitCutsEveryLongTableTheSameWay() async throws {

@@ -182,28 +182,27 @@ import Testing
                     else: continue
                     print('%s!%s=%s'%(name.split('/')[-1],c.get('r'),value))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return try python(script, [path]).split(separator: "\n").map(String.init)
     }
 
-    /// The text of every XML part of an XLSX (a zip), or of one part, via Python's zipfile.
-    func unzipText(_ path: String, part: String? = nil) throws -> String {
+    /// What `python3 -c script arguments…` prints (the XLSX parts are read with its zipfile).
+    func python(_ script: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let select = part.map { "n == '\($0)'" } ?? "n.endswith('.xml')"
-        process.arguments = ["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);sys.stdout.write(''.join(z.read(n).decode() for n in z.namelist() if \(select)))", path]
+        process.arguments = ["python3", "-c", script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The text of every XML part of an XLSX (a zip), or of one part, via Python's zipfile.
+    func unzipText(_ path: String, part: String? = nil) throws -> String {
+        let select = part.map { "n == '\($0)'" } ?? "n.endswith('.xml')"
+        return try python(
+            "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);sys.stdout.write(''.join(z.read(n).decode() for n in z.namelist() if \(select)))",
+            [path])
     }
 }
