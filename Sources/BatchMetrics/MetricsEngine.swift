@@ -83,6 +83,8 @@ public struct MetricsEngine: Sendable {
             night.accounts[index].timeToTerminal = DurationSummary(perAccount[id] ?? [])
         }
         night.timeToTerminal = DurationSummary(durations.map(\.seconds))
+        night.fetches = fetches
+        night.terminalDurations = durations
         return night
     }
 
@@ -143,7 +145,8 @@ public struct MetricsEngine: Sendable {
         return !(onlyFirstSight && baseline.map { state.firstSeenAt <= $0 } ?? true)
     }
 
-    static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {
+    /// Collection health of `fetches`: for the fleet, or for any set of accounts given theirs.
+    public static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {
         var health = CollectionHealth()
         health.accountsConfigured = configured
         health.runs = runs

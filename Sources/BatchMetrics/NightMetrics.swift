@@ -139,6 +139,10 @@ public struct NightMetrics: Sendable {
     /// progressed in it. Finished batches of earlier nights are counted in ``statuses``, not listed.
     public var batches: [BatchStateRecord] = []
     public var collection = CollectionHealth()
+    /// The window's fetches and terminal times, kept so a report over some of the accounts
+    /// computes its collection health and time to terminal from theirs alone (SPEC section 4, Scopes).
+    public var fetches: [FetchRecord] = []
+    public var terminalDurations: [TerminalDuration] = []
 
     /// The instant ``batches`` and ``flagged`` describe: the window's last second.
     public var stateTime: UnixSeconds { window.end - 1 }

@@ -42,7 +42,12 @@ public struct ReportData: Sendable {
         }
         night.batches = night.batches.filter { ids.contains($0.accountID) }
         night.flagged = night.flagged.filter { ids.contains($0.accountID) }
-        night.collection.failedAccounts = night.collection.failedAccounts.filter { ids.contains($0.accountID) }
+        // Collection health and time to terminal by the fleet's own functions, over this
+        // manager's fetches and batches alone: never a figure that includes other accounts.
+        night.fetches = night.fetches.filter { ids.contains($0.accountID) }
+        night.terminalDurations = night.terminalDurations.filter { ids.contains($0.accountID) }
+        night.collection = MetricsEngine.collectionHealth(night.fetches, configured: night.accounts.count, runs: night.runs.count)
+        night.timeToTerminal = DurationSummary(night.terminalDurations.map(\.seconds))
         var trends = trends
         trends.accounts = trends.accounts.restricted(to: ids)
         let series = trends.accounts

@@ -94,6 +94,33 @@ import Testing
         #expect(!xml.contains("etc/passwd"))
     }
 
+    /// A manager's collection health and time to terminal are computed from their accounts alone.
+    @Test func aManagersFiguresHoldNoOtherManagersAccounts() async throws {
+        let store = try await ReportFixture.history()
+        let data = try await ReportFixture.data(store)
+        let ana = data.restricted(toManager: "Ana Souza")
+        let window = data.night.window
+        let anas: Set = ["acc-1", "acc-3"]
+        #expect(Set(ana.night.accounts.map(\.accountID)) == anas)
+        let fetches = try await store.fetches(from: window.start, to: window.end).filter { anas.contains($0.accountID) }
+        // Ana's two accounts were fetched twice each in the window, both times successfully; Ben's
+        // forbidden fetch is not hers.
+        #expect(ana.night.collection.fetchOutcomes == [.ok: 4])
+        #expect(ana.night.collection.accountsAttempted == 2)
+        #expect(ana.night.collection.accountsConfigured == 2)
+        #expect(ana.night.collection.failedAccounts.isEmpty)
+        #expect(ana.night.collection.requests == fetches.reduce(0) { $0 + $1.requests })
+        #expect(ana.night.collection.httpStatuses == [200: 4])
+        #expect(data.night.collection.fetchOutcomes[.forbidden] == 1, "the fleet still has it")
+        let durations = try await store.terminalDurations(from: window.start, to: window.end).filter { anas.contains($0.accountID) }
+        #expect(!durations.isEmpty)
+        #expect(ana.night.timeToTerminal == DurationSummary(durations.map(\.seconds)))
+        // The rows of ReportTables.collection for Ana say the same.
+        let rows = CSVWriter(timeZone: .gmt).render(ReportTables.collection(ana))
+        #expect(rows.contains("outcome,forbidden,0,0\r\n"))
+        #expect(rows.contains("total,accounts_attempted,2,\r\n"))
+    }
+
     @Test func sameHistorySameBytes() async throws {
         let (first, files) = try await build()
         let (second, again) = try await build()
