@@ -133,7 +133,7 @@ public struct NightMetrics: Sendable {
     public var timeToTerminal: DurationSummary = .init([])
     /// The typical gap between runs: time to terminal is known to within this.
     public var pollingResolutionSeconds: Int64?
-    /// Stuck and old pending batches at ``stateTime``, in the order of ``batches``.
+    /// Stuck and old pending batches of ``batches`` (in their order), judged at ``flagTime``.
     public var flagged: [FlaggedBatch] = []
     /// The night's batches (SPEC section 5): open at the end of the window, or entered a status or
     /// progressed in it. Finished batches of earlier nights are counted in ``statuses``, not listed.

@@ -50,7 +50,7 @@ public struct ReportBuilder: Sendable {
             try Self.createDirectory(folder.appendingPathComponent("assets"))
             try Self.createDirectory(folder.appendingPathComponent("accounts"))
             for (name, text) in [(Assets.stylesheet, Assets.style), (Assets.script, Assets.scriptText)] {
-                try Self.write(Data(text.utf8), to: folder.appendingPathComponent("assets/\(name)"))
+                try TextFile.write(text, to: folder.appendingPathComponent("assets/\(name)"))
                 written.append("assets/\(name)")
             }
             try TextFile.write(to: folder.appendingPathComponent("assets/\(Assets.accountsIndex)")) { emit in
@@ -65,7 +65,7 @@ public struct ReportBuilder: Sendable {
             for first in stride(from: 0, to: accounts.count, by: 256) {
                 let pages = try Parallel.map(first..<min(first + 256, accounts.count)) { position in
                     let page = AccountPage(data: data, account: accounts[position], index: index)
-                    try Self.write(Data(page.render().utf8), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
+                    try TextFile.write(page.render(), to: folder.appendingPathComponent("accounts/\(page.slug).html"))
                     return "accounts/\(page.slug).html"
                 }
                 written += pages
@@ -117,21 +117,6 @@ public struct ReportBuilder: Sendable {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
             throw ReportError("cannot create \(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    /// Writes a file without syncing it: `Data.write(to:)` calls `fsync` per file, 10,000 of them
-    /// for a 10,000-account night. The publisher syncs the finished folder once before it moves
-    /// it into place, which is what a reader's "never half a report" needs.
-    static func write(_ data: Data, to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
-            throw ReportError("cannot write \(url.path)")
-        }
-        defer { try? handle.close() }
-        do {
-            try handle.write(contentsOf: data)
-        } catch {
-            throw ReportError("cannot write \(url.path): \(error.localizedDescription)")
         }
     }
 }

@@ -209,10 +209,11 @@ struct WorkbookReport {
             try sheet.write(Self.perAccountDaysNote, row: row, column: 0, format: Self.note)
             row += 1
         }
-        for table in [ReportTables.batches(data)] where rowsShown(table) < table.rows.count {
+        let batches = ReportTables.batches(data)
+        if rowsShown(batches) < batches.rows.count {
             try sheet.write(
-                "The \(table.name) sheet shows \(rowsShown(table)) of \(table.rows.count) rows (a sheet ends at \(rowLimit) rows); "
-                    + "\(Self.elsewhere(table)).",
+                "The batches sheet shows \(rowsShown(batches)) of \(batches.rows.count) rows (a sheet ends at \(rowLimit) rows); "
+                    + "\(Self.elsewhere(batches)).",
                 row: row, column: 0, format: Self.warning)
             row += 1
         }
