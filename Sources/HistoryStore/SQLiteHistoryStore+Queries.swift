@@ -191,18 +191,8 @@ extension SQLiteHistoryStore {
         _ update: @escaping @Sendable (inout State, ProgressStep) -> Void
     ) async throws -> State {
         try await reduce("cannot read progress changes", sql: """
-            WITH changed AS (
-                SELECT DISTINCT account_id, batch_id FROM batch_events
-                WHERE observed_at >= ?1 AND observed_at < ?2 AND kind IN ('progress', 'status')
-            ),
-            steps AS (
-                SELECT e.account_id, e.observed_at, e.kind,
-                       e.progress - LAG(e.progress) OVER (PARTITION BY e.account_id, e.batch_id ORDER BY e.observed_at, e.id) AS gain
-                FROM batch_events e JOIN changed c ON c.account_id = e.account_id AND c.batch_id = e.batch_id
-                WHERE e.observed_at < ?2
-            )
-            SELECT account_id, observed_at, SUM(gain) FROM steps
-            WHERE observed_at >= ?1 AND kind IN ('progress', 'status') AND gain > 0
+            SELECT account_id, observed_at, SUM(gain) FROM batch_events
+            WHERE observed_at >= ?1 AND observed_at < ?2 AND gain > 0
             GROUP BY account_id, observed_at
             ORDER BY observed_at, account_id
             """, arguments: [start, end], into: initial, decode: { ProgressStep(accountID: $0[0], observedAt: $0[1], gain: $0[2]) }, update)

@@ -58,8 +58,8 @@ extension SQLiteHistoryStore {
         }
 
         let insertEvent = try db.cachedStatement(sql: """
-            INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress, gain)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertBatch = try db.cachedStatement(sql: """
             INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
@@ -81,6 +81,8 @@ extension SQLiteHistoryStore {
             summary.batchesCompared += 1
             let status = observation.status
             let kind: BatchEventKind
+            // Progress points are counted between two consecutive observations (SPEC section 4).
+            var gain: Int?
             if let previous = stored.removeValue(forKey: observation.batchID) {
                 if !previous.present {
                     kind = .reappeared
@@ -91,6 +93,7 @@ extension SQLiteHistoryStore {
                 } else {
                     continue
                 }
+                if kind != .reappeared { gain = observation.progress - previous.progress }
                 try updateBatch.execute(arguments: [
                     accountID, observation.batchID, status.rawValue, observation.progress, observedAt,
                     status.isTerminal, run,
@@ -103,7 +106,7 @@ extension SQLiteHistoryStore {
                 ])
             }
             try insertEvent.execute(arguments: [
-                accountID, observation.batchID, run, observedAt, kind.rawValue, status.rawValue, observation.progress,
+                accountID, observation.batchID, run, observedAt, kind.rawValue, status.rawValue, observation.progress, gain,
             ])
             summary.eventsWritten += 1
         }
@@ -115,7 +118,7 @@ extension SQLiteHistoryStore {
             try markGone.execute(arguments: [accountID, batchID])
             try insertEvent.execute(arguments: [
                 accountID, batchID, run, observedAt, BatchEventKind.disappeared.rawValue, previous.status.rawValue,
-                previous.progress,
+                previous.progress, nil,
             ])
             summary.eventsWritten += 1
         }

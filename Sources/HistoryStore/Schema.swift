@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v2-accounts-and-lease", migrate: v2)
         migrator.registerMigration("v3-fetch-retries", migrate: v3)
         migrator.registerMigration("v4-open-batches-index", migrate: v4)
+        migrator.registerMigration("v5-progress-gains", migrate: v5)
         return migrator
     }
 
@@ -124,6 +125,25 @@ enum Schema {
     static func v4(_ db: Database) throws {
         try db.execute(sql: """
             CREATE INDEX batches_open ON batches(account_id, batch_id) WHERE status IN ('pending', 'in_progress')
+            """)
+    }
+
+    /// Each progress or status event's gain over the batch's previous observation, kept with the
+    /// event: the trends read a month of gains as a range of one index instead of replaying every
+    /// changed batch's events with a window function (4.4 s of a 10-second trend at 10,000 accounts).
+    ///
+    /// Backfills the events a version-4 database holds with the rule the query used to apply.
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE batch_events ADD COLUMN gain INTEGER;
+            UPDATE batch_events SET gain = steps.gain
+            FROM (
+                SELECT id, kind,
+                       progress - LAG(progress) OVER (PARTITION BY account_id, batch_id ORDER BY observed_at, id) AS gain
+                FROM batch_events
+            ) AS steps
+            WHERE batch_events.id = steps.id AND steps.kind IN ('progress', 'status') AND steps.gain IS NOT NULL;
+            CREATE INDEX batch_events_gains ON batch_events(observed_at, account_id, gain) WHERE gain > 0;
             """)
     }
 }

@@ -113,7 +113,8 @@ public struct SyntheticHistory: Sendable {
             INSERT INTO run_status_counts (run_id, account_id, status, observed_at, batch_count, progress_sum) VALUES (?, ?, ?, ?, ?, ?)
             """)
         let insertEvent = try db.makeStatement(sql: """
-            INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO batch_events (account_id, batch_id, run_id, observed_at, kind, status, progress, gain)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertBatch = try db.makeStatement(sql: """
             INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
@@ -147,7 +148,8 @@ public struct SyntheticHistory: Sendable {
                     let kind: BatchEventKind? = plan.firstSeenAt == 0 ? .firstSeen
                         : status != plan.status ? .status : progress != plan.progress ? .progress : nil
                     if let kind {
-                        try insertEvent.execute(arguments: [account.id, plan.id, run, at, kind.rawValue, status.rawValue, progress])
+                        let gain: Int? = kind == .firstSeen ? nil : progress - plan.progress
+                        try insertEvent.execute(arguments: [account.id, plan.id, run, at, kind.rawValue, status.rawValue, progress, gain])
                         totals.events += 1
                         if plan.firstSeenAt == 0 { (plan.firstSeenAt, plan.statusSince, plan.progressSince) = (at, at, at) }
                         if status != plan.status { plan.statusSince = at }

@@ -7,11 +7,13 @@ import Testing
 
 /// The schema is created from nothing and upgraded in order, keeping what an older fpreport wrote.
 @Suite struct MigrationTests {
+    static let latest = ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index", "v5-progress-gains"]
+
     @Test func migratesAnEmptyFileToTheLatestSchemaInWALMode() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try SQLiteHistoryStore(path: folder.path("nested/history.sqlite"))
-        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index"])
+        #expect(try await store.appliedMigrations() == Self.latest)
         let mode = try await store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         #expect(try await store.integrityCheck() == "ok")
@@ -42,7 +44,7 @@ import Testing
         // When the current fpreport opens it
         let store = try SQLiteHistoryStore(path: path)
         // Then the schema is current, the old rows are there, and accounts were filled from the fetches
-        #expect(try await store.appliedMigrations() == ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index"])
+        #expect(try await store.appliedMigrations() == Self.latest)
         #expect(try await store.events(from: 0, to: .max).count == 1)
         let account = try #require(try await store.accounts().first)
         #expect(account.id == "acc-1")
@@ -56,5 +58,49 @@ import Testing
                 observations: [BatchObservation(batchID: "5", status: .completed, progress: 100)]),
             run: run)
         #expect(written.eventsWritten == 1)
+    }
+
+    @Test func backfillsTheProgressGainsOfAVersion4Database() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.path("v4.sqlite")
+        // Given a version-4 file: batch 5 seen at 10, then 40, then completed; it disappears and
+        // comes back; batch 6 is seen once; another account's batch 5 steps from 0 to 20
+        do {
+            let pool = try DatabasePool(path: path)
+            _ = try SQLiteHistoryStore(writer: pool, path: path, staleLeaseSeconds: 300, upTo: "v4-open-batches-index")
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (id, as_of, started_at, finished_at, status, tool_version, config_digest) VALUES
+                        (1, 1000, 1000, 1010, 'finished', 't', 'x'), (2, 2000, 2000, 2010, 'finished', 't', 'x'),
+                        (3, 3000, 3000, 3010, 'finished', 't', 'x'), (4, 4000, 4000, 4010, 'finished', 't', 'x'),
+                        (5, 5000, 5000, 5010, 'finished', 't', 'x');
+                    INSERT INTO batch_events (id, account_id, batch_id, run_id, observed_at, kind, status, progress) VALUES
+                        (1, 'a', '5', 1, 1000, 'first_seen', 'in_progress', 10),
+                        (2, 'a', '6', 1, 1000, 'first_seen', 'pending', 0),
+                        (3, 'b', '5', 1, 1000, 'first_seen', 'pending', 0),
+                        (4, 'a', '5', 2, 2000, 'progress', 'in_progress', 40),
+                        (5, 'b', '5', 2, 2000, 'status', 'in_progress', 20),
+                        (6, 'a', '5', 3, 3000, 'status', 'completed', 100),
+                        (7, 'a', '5', 4, 4000, 'disappeared', 'completed', 100),
+                        (8, 'a', '5', 5, 5000, 'reappeared', 'completed', 100);
+                    """)
+            }
+            try pool.close()
+        }
+        // When the current fpreport opens it
+        let store = try SQLiteHistoryStore(path: path)
+        #expect(try await store.appliedMigrations() == Self.latest)
+        // Then each progress or status event carries its gain over the batch's previous observation
+        let gains = try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, gain FROM batch_events ORDER BY id").map { row -> Int? in row[1] }
+        }
+        #expect(gains == [nil, nil, nil, 30, 20, 60, nil, nil])
+        // And the progress steps read from them are those of the rule (+30 and +20 at 2000, +60 at 3000)
+        let steps = try await store.progressSteps(from: 0, to: 10_000)
+        #expect(steps == [
+            ProgressStep(accountID: "a", observedAt: 2000, gain: 30), ProgressStep(accountID: "b", observedAt: 2000, gain: 20),
+            ProgressStep(accountID: "a", observedAt: 3000, gain: 60),
+        ])
     }
 }
