@@ -20,15 +20,6 @@ enum FixedPoint {
         }
     }
 
-    /// One decimal by integer arithmetic, for chart coordinates (tens of thousands a night):
-    /// `vsnprintf` through `withVaList` boxes its argument, which made it a sixth of the HTML's
-    /// time. A tie rounds away from zero, where C rounds to even: a tenth of a pixel, at most.
-    static func coordinate(_ value: Double) -> String {
-        guard value.isFinite, abs(value) < 1e12 else { return format(value, digits: 1) }
-        let tenths = Int((abs(value) * 10).rounded())
-        return (value < 0 && tenths != 0 ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
-    }
-
     private static func digitsFormat(_ digits: Int) -> String {
         switch digits {
         case 1: "%.1f"

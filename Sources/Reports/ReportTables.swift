@@ -100,27 +100,42 @@ public enum ReportTables {
             })
     }
 
-    /// The last 30 days, fleet rows first, then each account's; a day with no run has empty figures.
-    /// Rows are made as they are written (10,000 accounts make 300,000 of them).
-    public static func daily(_ data: ReportData) -> Table { daily(data, perAccount: true) }
+    /// Up to this many rows, `daily` holds each account's whole series (30 days); above it, the
+    /// last ``shortAccountDays`` days. 10,000 accounts × 30 days is 300,000 rows repeated every
+    /// night (18 MB, 29 of its 30 days already published the nights before); each account's 30
+    /// days are on its page, with their CSV, and in the archive of earlier nights.
+    public static let maxFullDailyRows = 10_000
+    public static let shortAccountDays = 7
 
-    /// The same, with the fleet's days alone when `perAccount` is false.
-    static func daily(_ data: ReportData, perAccount: Bool) -> Table {
+    /// How many of the series' last days `daily` gives each account of `data`.
+    public static func accountDays(_ data: ReportData, maxFullRows: Int = maxFullDailyRows) -> Int {
+        let days = data.trends.fleet.count
+        return data.trends.accounts.count * days <= maxFullRows ? days : min(days, shortAccountDays)
+    }
+
+    /// The last 30 days of the fleet, then each account's last ``accountDays(_:)`` days; a day with
+    /// no run has empty figures. Rows are made as they are written.
+    public static func daily(_ data: ReportData) -> Table { daily(data, accountDays: accountDays(data)) }
+
+    /// The same with each account's last `accountDays` days (none: the fleet's alone).
+    static func daily(_ data: ReportData, accountDays: Int) -> Table {
         let fleet = data.trends.fleet
         let series = data.trends.accounts
-        // Each account with a series has one row per day; points are made as rows are written.
-        let accounts = !perAccount ? [] : data.night.accounts.compactMap { account in
+        // Each account with a series has one row per day shown; points are made as rows are written.
+        let accounts = accountDays == 0 ? [] : data.night.accounts.compactMap { account in
             series.row(of: account.accountID).map { (id: account.accountID, row: $0) }
         }
         let days = fleet.count
+        let shown = min(accountDays, days)
         return Table(name: "daily", columns: [
             "date", "scope", "account_id", "has_data", "completed", "failed", "stopped", "entered_pending",
             "failure_rate", "stop_rate", "pending_at_end", "in_progress_at_end", "completed_at_end", "failed_at_end",
             "stopped_at_end", "progress_points_per_hour",
-        ], count: days * (accounts.count + 1)) { index in
+        ], count: days + shown * accounts.count) { index in
             if index < days { return dailyRow(fleet[index], scope: "fleet", account: "") }
-            let account = accounts[index / days - 1]
-            return dailyRow(series.point(row: account.row, day: index % days), scope: "account", account: account.id)
+            let (position, day) = (index - days).quotientAndRemainder(dividingBy: shown)
+            let account = accounts[position]
+            return dailyRow(series.point(row: account.row, day: days - shown + day), scope: "account", account: account.id)
         }
     }
 

@@ -47,10 +47,5 @@ import Testing
         #expect(FixedPoint.format(1e20, digits: 2) == "100000000000000000000.00")
         #expect(writer.render(.decimal(1234567.125)) == "1234567.125")
         #expect(writer.render(.decimal(-0.00001)) == "0")
-        #expect(FixedPoint.coordinate(48) == "48.0")
-        #expect(FixedPoint.coordinate(123.44) == "123.4")
-        #expect(FixedPoint.coordinate(0.96) == "1.0")
-        #expect(FixedPoint.coordinate(-3.27) == "-3.3")
-        #expect(FixedPoint.coordinate(-0.01) == "0.0")
     }
 }

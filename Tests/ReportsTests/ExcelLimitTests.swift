@@ -60,6 +60,34 @@ import XLSXWriter
         #expect(cells.contains("sheet4.xml!B2=fleet"))
     }
 
+    @Test func aLargeFleetsDailyTableGivesEachAccountItsLastWeek() async throws {
+        // Given 30-day trends over the fixture's 3 accounts (90 account rows)
+        let data = try await ReportFixture.data(try await ReportFixture.history(), days: 30)
+        let full = ReportTables.daily(data).rows
+        #expect(ReportTables.accountDays(data) == 30)
+        #expect(full.count == 30 + 3 * 30)
+        // When the accounts' rows would pass the limit, each account keeps its last 7 days
+        #expect(ReportTables.accountDays(data, maxFullRows: 89) == ReportTables.shortAccountDays)
+        let short = ReportTables.daily(data, accountDays: 7).rows
+        #expect(short.count == 30 + 3 * 7)
+        // The fleet's 30 days are whole, and each account's rows are exactly its last 7 of the full table
+        #expect(Array(short.prefix(30)) == Array(full.prefix(30)))
+        for account in 0..<3 {
+            let start = 30 + account * 30 + 23
+            #expect(Array(short[(30 + account * 7)..<(30 + account * 7 + 7)]) == Array(full[start..<(start + 7)]))
+        }
+        // And the workbook's Daily trend sheet does the same and says so
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var workbook = WorkbookReport(data: data)
+        workbook.maxFullDailyRows = 89
+        try workbook.write(to: folder.url.appendingPathComponent("week.xlsx"))
+        let cells = try helpers.cellValues(folder.path("week.xlsx"))
+        #expect(cells.filter { $0.hasPrefix("sheet4.xml!B") && $0.hasSuffix("=account") }.count == 3 * 7)
+        #expect(cells.contains("sheet4.xml!A\(30 + 21 + 3)=\(WorkbookReport.shortAccountDaysNote(7))"))
+        #expect(cells.contains { $0.hasPrefix("sheet1.xml!") && $0.hasSuffix(WorkbookReport.shortAccountDaysNote(7)) })
+    }
+
     @Test func dateColumnsAreRealExcelDates() async throws {
         #expect(ExcelDate.serial(day: "2026-11-14") == 46_340)
         #expect(ExcelDate.serial(day: "2000-02-29") == 36_585)

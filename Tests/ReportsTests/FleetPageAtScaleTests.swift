@@ -48,6 +48,31 @@ import Testing
 
     func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
+    /// Cells carry no sort keys: the shared script sorts by their text, numbers without their
+    /// thousands separators and units, a gap below every number, times by their instant.
+    @Test func tablesSortByTheirCellsTextInChromium() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.path("assets"), withIntermediateDirectories: true)
+        try Assets.scriptText.write(toFile: folder.path("assets/\(Assets.script)"), atomically: true, encoding: .utf8)
+        // 02:10+01:00 is after 02:30+02:00 (the hour of the autumn clock change): text order would say otherwise.
+        let rows = [
+            ["a", "1,200", "2026-10-25 02:30:00+02:00"], ["b", "–", "2026-10-25 02:10:00+01:00"], ["c", "95 %", "2026-10-24 23:00:00+02:00"],
+        ]
+        let table = HTML.table(caption: "t", headers: [("Name", false), ("Count", true), ("Since", false)], rows: rows, id: "t")
+        // After the shared script has run (it is deferred, so it runs first), sort by one column and
+        // note the order, then by the other.
+        let probe = """
+            <script>addEventListener("DOMContentLoaded",function(){var b=document.querySelectorAll("#t thead button");\
+            function order(){return Array.prototype.map.call(document.querySelectorAll("#t tbody th"),function(c){return c.textContent}).join("")}\
+            b[1].click();var byCount=order();b[2].click();document.body.dataset.result=byCount+"/"+order()})</script>
+            """
+        let page = HTML.pageStart(title: "sort", root: "") + table + probe + HTML.pageEnd(footer: "")
+        try page.write(toFile: folder.path("sort.html"), atomically: true, encoding: .utf8)
+        let dom = try await dom("file://\(folder.path("sort.html"))")
+        #expect(dom.contains("data-result=\"bca/cab\""))
+    }
+
     @Test func theFleetPageHoldsNoAccountRowsAndLinksEveryAccountThroughItsPages() async throws {
         let (folder, data, files) = try await report()
         defer { folder.remove() }

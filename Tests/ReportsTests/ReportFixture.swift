@@ -61,12 +61,12 @@ enum ReportFixture {
         return batches
     }
 
-    static func data(_ store: SQLiteHistoryStore, date: String = "2026-11-14") async throws -> ReportData {
+    static func data(_ store: SQLiteHistoryStore, date: String = "2026-11-14", days: Int = 7) async throws -> ReportData {
         let window = ReportWindow(date: date, timeZone: zone)!
         let thresholds = MetricsEngine.Thresholds(minFinishedForRanking: 1)
         let engine = MetricsEngine(history: store, thresholds: thresholds)
         return ReportData(
-            night: try await engine.night(window), trends: try await engine.trends(endingWith: window, days: 7),
+            night: try await engine.night(window), trends: try await engine.trends(endingWith: window, days: days),
             thresholds: thresholds, toolVersion: "test")
     }
 }

@@ -29,7 +29,7 @@ enum Assets {
         figure{margin:1rem 0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem}
         figcaption{font-weight:600}figure svg{width:100%;height:auto;display:block}
         .chart-links{font-size:.85rem}
-        svg text{fill:var(--fg);font-size:11px}svg .grid{stroke:var(--line)}svg .axis{stroke:var(--muted)}
+        svg text{fill:var(--fg);font-size:11px}svg .grid{stroke:var(--line)}svg .line{fill:none;stroke-width:2}svg .axis{stroke:var(--muted)}
         .legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
         .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
         .scroll{overflow-x:auto}
@@ -59,10 +59,12 @@ enum Assets {
         b.addEventListener("click",function(){var asc=th.getAttribute("aria-sort")!=="ascending";\
         t.querySelectorAll("thead th").forEach(function(h){h.removeAttribute("aria-sort")});\
         th.setAttribute("aria-sort",asc?"ascending":"descending");var num=th.classList.contains("num");\
-        function key(r){var c=r.cells[i];return c.dataset.sort!==undefined?c.dataset.sort:c.textContent}\
+        function key(r){return r.cells[i].textContent}\
+        function n(s){var v=parseFloat(s.replace(/,/g,""));return isNaN(v)?-Infinity:v}\
+        function when(s){return /^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)$/.test(s)?Date.parse(s.replace(" ","T")):NaN}\
         var rows=Array.prototype.slice.call(t.tBodies[0].rows);rows.sort(function(a,c){var x=key(a),y=key(c);\
-        if(num){x=x===""?-Infinity:parseFloat(x);y=y===""?-Infinity:parseFloat(y);return asc?x-y:y-x}\
-        return asc?x.localeCompare(y):y.localeCompare(x)});rows.forEach(function(r){t.tBodies[0].appendChild(r)})})})});
+        if(num){x=n(x);y=n(y);return x===y?0:(asc?(x<y?-1:1):(x<y?1:-1))}var p=when(x),q=when(y);\
+        if(!isNaN(p)&&!isNaN(q))return asc?p-q:q-p;return asc?x.localeCompare(y):y.localeCompare(x)});rows.forEach(function(r){t.tBodies[0].appendChild(r)})})})});
         (function(){var form=document.getElementById("account-filter");if(!form||!window.FPAccounts)return;\
         var input=form.querySelector("input"),out=document.getElementById("account-matches"),root=form.dataset.root||"",\
         manager=form.dataset.manager,limit=200,heads=["Account","Name","Manager","Completed","Failed","Failure rate","Stuck","Collection"];\

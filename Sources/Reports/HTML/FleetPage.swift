@@ -138,8 +138,8 @@ struct FleetPage {
     }
 
     /// The cell of an in-window figure for an account with no successful fetch in the window: a gap.
-    private func gap(_ account: AccountNight) -> (display: String, sort: String)? {
-        account.hasData ? nil : ("<span class=\"na\" title=\"no successful collection in the window\">–</span>", "")
+    private func gap(_ account: AccountNight) -> String? {
+        account.hasData ? nil : "<span class=\"na\" title=\"no successful collection in the window\">–</span>"
     }
 
     private func accountsTable(_ accounts: ArraySlice<AccountNight>, root: String, _ emit: (String) throws -> Void) rethrows {
@@ -150,17 +150,17 @@ struct FleetPage {
         try emit(HTML.tableStart(caption: "Per account, for the window (counts at its end)", headers: headers, id: "accounts-table"))
         for account in accounts {
             let state = ReportTables.collectionState(account)
-            let row: [(display: String, sort: String)] = [
-                ("<a href=\"\(root)accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>", account.accountID),
-                (HTML.escape(account.name), account.name), (HTML.escape(account.manager), account.manager),
-                gap(account) ?? (HTML.number(account.completed), String(account.completed)),
-                gap(account) ?? (HTML.number(account.failed), String(account.failed)),
-                gap(account) ?? (HTML.number(account.stopped), String(account.stopped)),
-                gap(account) ?? (HTML.percent(account.failureRate), account.failureRate.map { String($0) } ?? ""),
-                (account.countsAtEnd.map { HTML.number($0[.inProgress]) } ?? "–", String(account.countsAtEnd?[.inProgress] ?? -1)),
-                (account.countsAtEnd.map { HTML.number($0[.pending]) } ?? "–", String(account.countsAtEnd?[.pending] ?? -1)),
-                (HTML.number(account.stuck), String(account.stuck)),
-                (state == "ok" ? "ok" : "<strong>\(HTML.escape(state))</strong>", state),
+            let row = [
+                "<a href=\"\(root)accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>",
+                HTML.escape(account.name), HTML.escape(account.manager),
+                gap(account) ?? HTML.number(account.completed),
+                gap(account) ?? HTML.number(account.failed),
+                gap(account) ?? HTML.number(account.stopped),
+                gap(account) ?? HTML.percent(account.failureRate),
+                account.countsAtEnd.map { HTML.number($0[.inProgress]) } ?? "–",
+                account.countsAtEnd.map { HTML.number($0[.pending]) } ?? "–",
+                HTML.number(account.stuck),
+                state == "ok" ? "ok" : "<strong>\(HTML.escape(state))</strong>",
             ]
             try emit(HTML.tableRow(row, headers: headers))
         }
@@ -207,17 +207,18 @@ enum Charts {
 }
 
 /// The flagged-batches table: the first `limit` of `flagged`, and how many more batches.csv has.
-func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String, limit: Int = 500) -> String {
+/// `withAccount: false` leaves out the account column (on the account's own page).
+func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String, limit: Int = 500, withAccount: Bool = true) -> String {
     guard !flagged.isEmpty else { return "<p>None.</p>" }
-    let rows = flagged.prefix(limit).map { flag -> [(display: String, sort: String)] in
-        [("<a href=\"\(root)accounts/\(Slug.make(flag.accountID)).html\">\(HTML.escape(flag.accountID))</a>", flag.accountID),
-         (HTML.escape(flag.batchID), flag.batchID), (flag.reason == .stuck ? "stuck" : "old pending", flag.reason.rawValue),
-         (HTML.escape(flag.status.rawValue), flag.status.rawValue), ("\(flag.progress) %", String(flag.progress)),
-         (HTML.time(flag.since, zone), String(flag.since))]
+    let rows = flagged.prefix(limit).map { flag in
+        (withAccount ? ["<a href=\"\(root)accounts/\(Slug.make(flag.accountID)).html\">\(HTML.escape(flag.accountID))</a>"] : [])
+            + [HTML.escape(flag.batchID), flag.reason == .stuck ? "stuck" : "old pending", HTML.escape(flag.status.rawValue),
+               "\(flag.progress) %", HTML.timeText(flag.since, zone)]
     }
     let more = flagged.count > limit
         ? "<p>… and \(HTML.number(flagged.count - limit)) more in <a href=\"\(root)csv/batches.csv\">batches.csv</a> (column flag).</p>" : ""
     return HTML.table(
-        caption: "Flagged at the end of the window (\(HTML.number(flagged.count)))", headers: [("Account", false), ("Batch", false), ("Flag", false),
-        ("Status", false), ("Progress", true), ("Since", false)], rows: Array(rows), id: "flagged-table") + more
+        caption: "Flagged at the end of the window (\(HTML.number(flagged.count)))",
+        headers: (withAccount ? [("Account", false)] : []) + [("Batch", false), ("Flag", false), ("Status", false), ("Progress", true), ("Since", false)],
+        rows: Array(rows), id: "flagged-table") + more
 }

@@ -4,21 +4,26 @@ import Foundation
 
 /// Pieces both the fleet page and the account pages are made of.
 enum PageParts {
-    /// Title, provenance line and downloads.
-    /// `workbook` is the page's own workbook, relative to the night folder.
-    static func header(_ data: ReportData, title: String, root: String, extra: String = "", workbook: String = "report.xlsx") -> String {
+    /// Title, provenance line and, with `downloads`, the downloads line (account pages leave it
+    /// to the fleet page and link there). `workbook` is the page's own workbook, relative to the night folder.
+    static func header(
+        _ data: ReportData, title: String, root: String, extra: String = "", workbook: String = "report.xlsx", downloads: Bool = true
+    ) -> String {
         let night = data.night
         let zone = data.timeZone.reportName
         let asOf = night.dataAsOf.map { HTML.time($0, data.timeZone) } ?? "no collection yet"
+        let links = !downloads ? "" : """
+
+            <p class="provenance" id="downloads">Downloads: <a href="\(root)\(workbook)">workbook (XLSX)</a> · \
+            <a href="\(root)csv/summary.csv">summary.csv</a> · <a href="\(root)csv/accounts.csv">accounts.csv</a> · \
+            <a href="\(root)csv/daily.csv">daily.csv</a> · <a href="\(root)csv/batches.csv">batches.csv</a> · \
+            <a href="\(root)csv/collection.csv">collection.csv</a></p>
+            """
         return """
             <header><h1>\(HTML.escape(title))</h1>
             <p class="provenance">Window \(HTML.escape(night.window.date)) 00:00–24:00 \(HTML.escape(zone)) \
             (\(Int(night.window.hours)) h) · data as of \(asOf) · run \(night.lastRunID.map(String.init) ?? "none") · \
-            \(night.runs.count) run(s) in the window · fpreport \(HTML.escape(data.toolVersion))\(extra)</p>
-            <p class="provenance">Downloads: <a href="\(root)\(workbook)">workbook (XLSX)</a> · \
-            <a href="\(root)csv/summary.csv">summary.csv</a> · <a href="\(root)csv/accounts.csv">accounts.csv</a> · \
-            <a href="\(root)csv/daily.csv">daily.csv</a> · <a href="\(root)csv/batches.csv">batches.csv</a> · \
-            <a href="\(root)csv/collection.csv">collection.csv</a></p></header>
+            \(night.runs.count) run(s) in the window · fpreport \(HTML.escape(data.toolVersion))\(extra)</p>\(links)</header>
             """
     }
 
@@ -80,10 +85,10 @@ enum PageParts {
             }
         }
         let rows = table.rows.enumerated().map { index, row in
-            row.enumerated().map { column, cell -> (display: String, sort: String) in
-                var shown = display(cell, zone: zone)
-                if column == 0, let href = link?(index, row) { shown = "<a href=\"\(href)\">\(shown)</a>" }
-                return (shown, sortKey(cell))
+            row.enumerated().map { column, cell in
+                let shown = display(cell, zone: zone)
+                if column == 0, let href = link?(index, row) { return "<a href=\"\(href)\">\(shown)</a>" }
+                return shown
             }
         }
         return HTML.table(
@@ -105,9 +110,8 @@ enum PageParts {
                 default: text = display(cell, zone: zone)
                 }
                 // Alignment comes from the stylesheet: a class per cell costs 5 KB a page on 10,000 pages.
-                out += index == 0 ? "<th>\(text)</th>" : "<td>\(text)</td>"
+                out += index == 0 ? "<th>\(text)" : "<td>\(text)"
             }
-            out += "</tr>"
         }
         return out + "</tbody></table>"
     }
@@ -118,18 +122,8 @@ enum PageParts {
         case .integer(let value): HTML.number(value)
         case .fraction(let value): HTML.percent(value)
         case .decimal(let value): FixedPoint.format(value, digits: 2)
-        case .timestamp(let seconds): HTML.time(seconds, zone)
+        case .timestamp(let seconds): HTML.timeText(seconds, zone)
         case .empty: "<span class=\"na\">–</span>"
-        }
-    }
-
-    static func sortKey(_ cell: Cell) -> String {
-        switch cell {
-        case .text(let text), .date(let text): text
-        case .integer(let value): String(value)
-        case .fraction(let value), .decimal(let value): String(value)
-        case .timestamp(let seconds): String(seconds)
-        case .empty: ""
         }
     }
 

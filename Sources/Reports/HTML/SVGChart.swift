@@ -12,36 +12,44 @@ enum SVGChart {
         var values: [Double?]
     }
 
-    static let width = 720.0
-    static let height = 240.0
-    static let left = 48.0
-    static let right = 12.0
-    static let top = 12.0
-    static let bottom = 36.0
+    static let width = 720
+    static let height = 240
+    static let bottom = 36
+    static let plotLeft = 48
+    static let plotRight = 708
+    static let plotTop = 12
+    static var plotBottom: Int { height - bottom }
 
     /// Lines over labelled points (dates), broken where a value is missing.
+    ///
+    /// Whole pixels and relative steps (`h22`, `l23-10`): a 720-pixel chart needs no tenths, and
+    /// 10,000 account pages carry one each, so every byte of a path counts ten thousand times.
     static func lines(_ series: [Series], labels: [String], id: String, title: String) -> String {
         let maximum = niceMaximum(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0)
-        var out = open(id: id, title: title) + grid(maximum: maximum, percent: false) + xLabels(labels)
-        let step = labels.count > 1 ? (width - left - right) / Double(labels.count - 1) : 0
+        var out = open(id: id, title: title) + grid(maximum: maximum) + xLabels(labels)
         for line in series {
             // One path per series; a dot only where a value stands alone between gaps (a line
-            // needs two points). Dots at every point cost 7 KB a chart on 10,000 pages.
+            // needs two points).
             var path = ""
             var dots = ""
+            var last = (x: 0, y: 0)
             let values = line.values
             for (index, value) in values.enumerated() {
                 guard let value else { continue }
-                let x = left + Double(index) * step
-                let y = yPosition(value, maximum: maximum)
-                let joined = index > 0 && values[index - 1] != nil
-                path += (joined ? "L" : "M") + "\(f1(x)) \(f1(y))"
-                if !joined && (index + 1 == values.count || values[index + 1] == nil) {
-                    dots += "<circle cx=\"\(f1(x))\" cy=\"\(f1(y))\" r=\"2.5\" style=\"fill:var(--\(line.color))\"/>"
+                let point = (x: xPosition(index, of: labels.count), y: yPosition(value, maximum: maximum))
+                if index > 0 && values[index - 1] != nil {
+                    let (dx, dy) = (point.x - last.x, point.y - last.y)
+                    path += dy == 0 ? "h\(dx)" : "l\(dx)\(dy < 0 ? "" : " ")\(dy)"
+                } else {
+                    path += "M\(point.x) \(point.y)"
+                    if index + 1 == values.count || values[index + 1] == nil {
+                        dots += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" style=\"fill:var(--\(line.color))\"/>"
+                    }
                 }
+                last = point
             }
             if !path.isEmpty {
-                out += "<path d=\"\(path)\" fill=\"none\" stroke-width=\"2\" style=\"stroke:var(--\(line.color))\"/>" + dots
+                out += "<path d=\"\(path)\" class=\"line\" style=\"stroke:var(--\(line.color))\"/>" + dots
             }
         }
         return out + "</svg>" + legend(series)
@@ -51,17 +59,19 @@ enum SVGChart {
     static func stacked(_ series: [Series], labels: [String], id: String, title: String) -> String {
         let totals = labels.indices.map { index in series.reduce(0.0) { $0 + ($1.values[index] ?? 0) } }
         let maximum = niceMaximum(totals.max() ?? 0)
-        var out = open(id: id, title: title) + grid(maximum: maximum, percent: false) + xLabels(labels)
-        let slot = (width - left - right) / Double(max(labels.count, 1))
+        var out = open(id: id, title: title) + grid(maximum: maximum) + xLabels(labels)
+        let slot = Double(plotRight - plotLeft) / Double(max(labels.count, 1))
+        let barWidth = max(1, Int((slot * 0.7).rounded()))
         // One path per status, a closed rectangle per column: 5 elements, not 150.
         var paths = Array(repeating: "", count: series.count)
         for index in labels.indices {
             var base = 0.0
+            let x = plotLeft + Int((Double(index) * slot + slot * 0.15).rounded())
             for (position, column) in series.enumerated() {
                 guard let value = column.values[index], value > 0 else { continue }
                 let y0 = yPosition(base, maximum: maximum)
                 let y1 = yPosition(base + value, maximum: maximum)
-                paths[position] += "M\(f1(left + Double(index) * slot + slot * 0.15)) \(f1(y1))h\(f1(slot * 0.7))v\(f1(max(0, y0 - y1)))h-\(f1(slot * 0.7))z"
+                paths[position] += "M\(x) \(y1)h\(barWidth)v\(max(0, y0 - y1))h-\(barWidth)z"
                 base += value
             }
         }
@@ -73,53 +83,66 @@ enum SVGChart {
 
     /// Horizontal bars of fractions (0...1), labelled with their names and values.
     static func bars(_ items: [(label: String, value: Double)], id: String, title: String, color: String) -> String {
-        let rowHeight = 22.0
-        let labelWidth = 260.0
-        let chartHeight = Double(items.count) * rowHeight + 8
-        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(chartHeight))\" role=\"img\" aria-labelledby=\"\(id)-title\">"
+        let rowHeight = 22
+        let labelWidth = 260
+        let chartHeight = items.count * rowHeight + 8
+        var out = "<svg viewBox=\"0 0 \(width) \(chartHeight)\" role=\"img\" aria-labelledby=\"\(id)-title\">"
             + "<title id=\"\(id)-title\">\(HTML.escape(title))</title>"
-        let span = width - labelWidth - 70
+        let span = Double(width - labelWidth - 70)
         for (index, item) in items.enumerated() {
-            let y = Double(index) * rowHeight + 4
+            let y = index * rowHeight + 4
             let label = item.label.count > 38 ? String(item.label.prefix(37)) + "…" : item.label
-            out += "<text x=\"\(f1(labelWidth - 8))\" y=\"\(f1(y + 14))\" text-anchor=\"end\">" + HTML.escape(label) + "</text>"
-            out += rect(labelWidth, y + 3, max(1, span * min(1, item.value)), rowHeight - 8, color)
-            out += "<text x=\"\(f1(labelWidth + max(1, span * min(1, item.value)) + 6))\" y=\"\(f1(y + 14))\">\(FixedPoint.format(item.value * 100, digits: 1)) %</text>"
+            let length = max(1, Int((span * min(1, item.value)).rounded()))
+            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">" + HTML.escape(label) + "</text>"
+            out += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 8)\" style=\"fill:var(--\(color))\"/>"
+            out += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 14)\">\(FixedPoint.format(item.value * 100, digits: 1)) %</text>"
         }
         return out + "</svg>"
     }
 
     private static func open(id: String, title: String) -> String {
-        "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title\">"
+        "<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(id)-title\">"
             + "<title id=\"\(id)-title\">\(HTML.escape(title))</title>"
     }
 
-    private static func yPosition(_ value: Double, maximum: Double) -> Double {
-        let plot = height - top - bottom
-        return top + plot - (maximum > 0 ? value / maximum * plot : 0)
+    private static func xPosition(_ index: Int, of count: Int) -> Int {
+        count > 1 ? plotLeft + Int((Double(index * (plotRight - plotLeft)) / Double(count - 1)).rounded()) : plotLeft
     }
 
-    private static func grid(maximum: Double, percent: Bool) -> String {
-        var out = ""
-        for step in 0...4 {
-            let value = maximum * Double(step) / 4
+    private static func yPosition(_ value: Double, maximum: Double) -> Int {
+        let plot = Double(plotBottom - plotTop)
+        return plotBottom - (maximum > 0 ? Int((value / maximum * plot).rounded()) : 0)
+    }
+
+    /// Three lines (zero, half, the maximum) as one path, labelled at the left.
+    private static func grid(maximum: Double) -> String {
+        var path = ""
+        var labels = ""
+        for step in 0...2 {
+            let value = maximum * Double(step) / 2
             let y = yPosition(value, maximum: maximum)
-            out += "<line class=\"grid\" x1=\"\(f1(left))\" x2=\"\(f1(width - right))\" y1=\"\(f1(y))\" y2=\"\(f1(y))\"/>"
-            let text = value >= 10 || value == 0 ? String(Int(value.rounded())) : f1(value)
-            out += "<text x=\"\(f1(left - 6))\" y=\"\(f1(y + 4))\" text-anchor=\"end\">\(text)</text>"
+            path += "M\(plotLeft) \(y)H\(plotRight)"
+            let text = value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : FixedPoint.format(value, digits: 1)
+            labels += "<text x=\"\(plotLeft - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(text)</text>"
         }
-        return out
+        return "<path class=\"grid\" d=\"\(path)\"/>" + labels
     }
 
-    /// Every few labels along the bottom, so 30 dates do not overlap.
+    /// Five dates along the bottom at most (first, last and evenly between), so 30 do not overlap.
     private static func xLabels(_ labels: [String]) -> String {
         guard !labels.isEmpty else { return "" }
-        let stride = max(1, Int((Double(labels.count) / 8).rounded(.up)))
-        let step = labels.count > 1 ? (width - left - right) / Double(labels.count - 1) : 0
+        let stride = max(1, Int((Double(labels.count - 1) / 4).rounded(.up)))
+        var positions = Array(Swift.stride(from: 0, to: labels.count, by: stride))
+        if positions.last != labels.count - 1 {
+            // The last date always shows: it is the report's own day.
+            if let last = positions.last, labels.count - 1 - last < stride / 2 { positions.removeLast() }
+            positions.append(labels.count - 1)
+        }
         var out = ""
-        for index in Swift.stride(from: 0, to: labels.count, by: stride) {
-            let x = left + Double(index) * step
-            out += "<text x=\"\(f1(x))\" y=\"\(f1(height - bottom + 16))\" text-anchor=\"middle\">"
+        for index in positions {
+            // The ends align inwards so that neither date runs off the chart.
+            let anchor = index == 0 ? "start" : (index == labels.count - 1 ? "end" : "middle")
+            out += "<text x=\"\(xPosition(index, of: labels.count))\" y=\"\(height - bottom + 16)\" text-anchor=\"\(anchor)\">"
                 + HTML.escape(String(labels[index].suffix(5))) + "</text>"
         }
         return out
@@ -137,12 +160,5 @@ enum SVGChart {
         let magnitude = pow(10, floor(log10(value)))
         for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value { return factor * magnitude }
         return 10 * magnitude
-    }
-
-    /// A coordinate or value with one decimal (C formatting, not Foundation's: 10,000 pages of charts).
-    static func f1(_ value: Double) -> String { FixedPoint.coordinate(value) }
-
-    static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, _ color: String) -> String {
-        "<rect x=\"\(f1(x))\" y=\"\(f1(y))\" width=\"\(f1(width))\" height=\"\(f1(height))\" style=\"fill:var(--\(color))\"/>"
     }
 }

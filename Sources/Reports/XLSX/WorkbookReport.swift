@@ -14,13 +14,19 @@ struct WorkbookReport {
     var constantMemoryThreshold = 20_000
     /// The most rows a sheet may have, its header included: Excel's limit, lower in tests.
     var rowLimit = Worksheet.maxRows
-    /// Above this many rows (10,000 accounts make 300,000), the Daily trend sheet holds the fleet's
-    /// days only: a month of every account is a table for a program, not a sheet for a person, and
-    /// it was half of the workbook's size and time. It stays whole in csv/daily.csv and in each
-    /// manager's workbook.
+    /// Above this many rows, the Daily trend sheet holds the fleet's days only: every account's
+    /// week at 10,000 accounts is a table for a program, not a sheet for a person. The accounts'
+    /// days stay in csv/daily.csv and in each manager's workbook.
     var maxDailyRows = 50_000
+    /// Up to this many rows the sheet holds each account's whole series, as csv/daily.csv does.
+    var maxFullDailyRows = ReportTables.maxFullDailyRows
     static let perAccountDaysNote = "Each account's days are in csv/daily.csv and in its manager's workbook (managers/); "
         + "this sheet holds the fleet's days alone when the accounts' would pass 50,000 rows."
+    /// Said when the sheet holds fewer of each account's days than of the fleet's.
+    static func shortAccountDaysNote(_ days: Int) -> String {
+        "Each account's last \(days) days are here (a large fleet's 30 days would repeat every night); "
+            + "its 30 days are on its page (accounts/), with their CSV."
+    }
 
     /// How many of `table`'s rows fit a sheet, leaving a row for the header and one for the note
     /// that says what was left out; all of them when they fit.
@@ -35,8 +41,7 @@ struct WorkbookReport {
     }
 
     var largeSheetRows: Int {
-        let daily = data.trends.fleet.count * (data.trends.accounts.count + 1)
-        return data.night.batches.count + (daily > maxDailyRows ? data.trends.fleet.count : daily)
+        data.night.batches.count + dailyTable().table.rows.count
     }
 
     static let header = CellFormat(bold: true, wrap: true, backgroundColor: 0xE8EEF4, bottomBorder: true)
@@ -57,15 +62,20 @@ struct WorkbookReport {
         for (build, name) in zip(ReportTables.builders.dropFirst(), names.dropFirst()) {
             var table = build(data)
             var note: String?
-            if table.name == "daily", table.rows.count > maxDailyRows {
-                table = ReportTables.daily(data, perAccount: false)
-                note = Self.perAccountDaysNote
-            }
+            if table.name == "daily" { (table, note) = dailyTable() }
             let sheet = try workbook.addWorksheet(named: name)
             try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0, note: note)
         }
         summarySheet.activate()
         try workbook.close()
+    }
+
+    /// The Daily trend sheet's table, and the note that says what it leaves out.
+    private func dailyTable() -> (table: Table, note: String?) {
+        let days = ReportTables.accountDays(data, maxFullRows: maxFullDailyRows)
+        let table = ReportTables.daily(data, accountDays: days)
+        if table.rows.count > maxDailyRows { return (ReportTables.daily(data, accountDays: 0), Self.perAccountDaysNote) }
+        return (table, days < data.trends.fleet.count ? Self.shortAccountDaysNote(days) : nil)
     }
 
     private func setProperties(_ workbook: Workbook) throws {
@@ -205,8 +215,8 @@ struct WorkbookReport {
                 row: row, column: 0, format: Self.warning)
             row += 1
         }
-        if ReportTables.daily(data).rows.count > maxDailyRows {
-            try sheet.write(Self.perAccountDaysNote, row: row, column: 0, format: Self.note)
+        if let dailyNote = dailyTable().note {
+            try sheet.write(dailyNote, row: row, column: 0, format: Self.note)
             row += 1
         }
         let batches = ReportTables.batches(data)
