@@ -69,6 +69,10 @@ struct NodeReader {
         else {
             throw error(node, key: key, "expected an absolute URL such as https://api.firstpromoter.com/api/v2/company")
         }
+        // `http://127.0.0.1@evil.example/` names evil.example: a user part only hides the real host.
+        guard url.user == nil, url.password == nil else {
+            throw error(node, key: key, "a URL with a user name or password before the host is not accepted")
+        }
         switch scheme {
         case "https": return url
         case "http" where Self.isLoopback(host): return url
@@ -77,9 +81,42 @@ struct NodeReader {
         }
     }
 
+    /// Whether plain http may carry an API key to `host`: `localhost`, the IPv6 loopback
+    /// address, or an IPv4 literal in 127.0.0.0/8 — parsed, not matched by prefix, so
+    /// `127.0.0.1.evil.example` is a remote name and `127.1` or `0x7f.0.0.1` are not accepted.
     static func isLoopback(_ host: String) -> Bool {
-        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+            return isIPv6Loopback(host)
+        }
+        if host == "localhost" || host == "localhost." { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return isIPv6Loopback(host) }
+        let octets = parts.compactMap { part -> Int? in
+            // Dotted decimal only: no signs, no hex or octal forms, no leading zeros.
+            guard (1...3).contains(part.count), part.allSatisfy { ("0"..."9").contains($0) }, part == "0" || part.first != "0" else { return nil }
+            return Int(part).flatMap { $0 <= 255 ? $0 : nil }
+        }
+        return octets.count == 4 && octets[0] == 127
+    }
+
+    /// `::1` in any of its spellings (`0:0:0:0:0:0:0:1`, `::0:1`), nothing else.
+    private static func isIPv6Loopback(_ host: String) -> Bool {
+        guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" }) else { return false }
+        let halves = host.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        func groups(_ text: String) -> [Int]? {
+            guard !text.isEmpty else { return [] }
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            let values = parts.compactMap { $0.count <= 4 ? Int($0, radix: 16) : nil }
+            return values.count == parts.count ? values : nil
+        }
+        guard let head = groups(halves[0]), let tail = halves.count == 2 ? groups(halves[1]) : [] else { return false }
+        let total = head.count + tail.count
+        guard halves.count == 2 ? total < 8 : total == 8 else { return false }
+        let all = head + Array(repeating: 0, count: 8 - total) + tail
+        return all == [0, 0, 0, 0, 0, 0, 0, 1]
     }
 
     /// The `accounts:` list: entries `{id, name, manager, api_key_env}`, with their lines.

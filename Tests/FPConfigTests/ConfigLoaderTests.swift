@@ -95,6 +95,21 @@ import Testing
         #expect(message.hasPrefix(expected), "\(message)")
     }
 
+    /// Plain http carries the key only to a loopback address, parsed rather than matched by prefix.
+    @Test(arguments: [
+        ("http://127.0.0.1:8787/api/v2", true), ("http://127.255.3.4/", true), ("http://localhost:1/", true),
+        ("http://LOCALHOST/", true), ("http://[::1]:8787/", true), ("http://[0:0:0:0:0:0:0:1]/", true),
+        ("http://127.0.0.1.evil.example/", false), ("http://127.evil.example/", false), ("http://localhost.evil.example/", false),
+        ("http://128.0.0.1/", false), ("http://127.0.0.256/", false), ("http://127.1/", false), ("http://0x7f.0.0.1/", false),
+        ("http://0177.0.0.1/", false), ("http://[::2]/", false), ("http://[::ffff:127.0.0.1]/", false),
+        ("http://10.0.0.1/", false), ("http://127.0.0.1@evil.example/", false),
+    ])
+    func plainHTTPOnlyToLoopback(url: String, allowed: Bool) {
+        let message = error("api:\n  base_url: \(url)\naccounts: [{id: a}]")
+        #expect((message == "no error") == allowed, "\(url): \(message)")
+        if !allowed { #expect(message.hasPrefix("/etc/fpreport/fpreport.yaml:2: api.base_url: ")) }
+    }
+
     @Test func accountsFromYAMLAndCSVTogetherAndDuplicatesAcrossThem() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
