@@ -86,12 +86,14 @@ extension Collector {
         tracker.mostAttempts = max(tracker.mostAttempts, attempt)
         let outcome: Result<[String: Int], FirstPromoterAPIError>
         do {
-            outcome = .success(try await client.progress(accountID: account.id, apiKey: key, statuses: [status]))
+            outcome = .success(try await client.progress(accountID: account.id, apiKey: key, statuses: [status], redactor: guards.redactor))
         } catch {
             outcome = .failure(error as? FirstPromoterAPIError
                 ?? FirstPromoterAPIError(outcome: .network, accountID: account.id, detail: "\(error)"))
         }
-        let failure: FirstPromoterAPIError? = if case .failure(let error) = outcome { error } else { nil }
+        // What the server said goes into the history, the logs and the reports: no key in it, whichever account's.
+        var failure: FirstPromoterAPIError? = if case .failure(let error) = outcome { error } else { nil }
+        if let detail = failure?.detail { failure?.detail = guards.redactor.redact(detail) }
         let now = clock.now()
         await guards.adaptive.release(rateLimited: failure?.outcome == .rateLimited, now: now)
         let serverTrouble = failure.map { [.serverError, .timeout, .network].contains($0.outcome) } ?? false

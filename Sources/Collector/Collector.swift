@@ -64,6 +64,8 @@ public struct Collector: Sendable {
         let breaker: CircuitBreaker
         /// Clock reading after which no request starts.
         let deadline: Double
+        /// Every key of the run, to take out of what servers send back before it is kept or logged.
+        let redactor: SecretRedactor
     }
 
     public let configuration: Configuration
@@ -111,7 +113,8 @@ public struct Collector: Sendable {
             adaptive: AdaptiveLimiter(maximum: configuration.concurrency),
             budget: RetryBudget(Int(Double(accounts.count * BatchStatus.allCases.count) * configuration.retryBudgetShare) + 20),
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldownSeconds),
-            deadline: clock.now() + configuration.runDeadlineSeconds)
+            deadline: clock.now() + configuration.runDeadlineSeconds,
+            redactor: SecretRedactor(Set(accounts.compactMap { try? keys($0).get() })))
         var tally = Tally()
         var storeError: (any Error)?
 

@@ -69,8 +69,14 @@ public struct FirstPromoterClient: Sendable {
 
     /// The progress of every batch of `accountID` in `statuses` (all statuses when nil).
     ///
+    /// What the server sends back is cleaned by `redactor` (by default of `apiKey` alone) before
+    /// it is cut to an excerpt, so that not even part of a key survives in an error.
+    ///
     /// - Throws: ``FirstPromoterAPIError`` only.
-    public func progress(accountID: String, apiKey: APIKey, statuses: [BatchStatus]?) async throws -> [String: Int] {
+    public func progress(
+        accountID: String, apiKey: APIKey, statuses: [BatchStatus]?, redactor: SecretRedactor? = nil
+    ) async throws -> [String: Int] {
+        let redactor = redactor ?? SecretRedactor([apiKey])
         var request = HTTPClientRequest(url: endpoint + Self.query(for: statuses))
         request.method = .GET
         apiKey.withAuthorizationHeader { request.headers.add(name: "Authorization", value: $0) }
@@ -84,15 +90,22 @@ public struct FirstPromoterClient: Sendable {
             let response = try await httpClient.execute(request, deadline: deadline, logger: logger)
             let status = Int(response.status.code)
             logger.debug("progress response", metadata: ["account": "\(accountID)", "status": "\(filter)", "http": "\(status)"])
-            return try await handle(response, status: status, accountID: accountID)
-        } catch let error as FirstPromoterAPIError {
+            return try await handle(response, status: status, accountID: accountID, redactor: redactor)
+        } catch var error as FirstPromoterAPIError {
+            error.detail = redactor.redact(error.detail)
             throw error
         } catch {
-            throw Self.map(error, accountID: accountID, maxBodyBytes: configuration.maxBodyBytes)
+            var mapped = Self.map(error, accountID: accountID, maxBodyBytes: configuration.maxBodyBytes)
+            mapped.detail = redactor.redact(mapped.detail)
+            throw mapped
         }
     }
 
-    private func handle(_ response: HTTPClientResponse, status: Int, accountID: String) async throws -> [String: Int] {
+    /// A proxy or gateway may echo the Authorization header in what it sends back: server text
+    /// passes through `redactor` whole, before any excerpt could cut a key in two.
+    private func handle(
+        _ response: HTTPClientResponse, status: Int, accountID: String, redactor: SecretRedactor
+    ) async throws -> [String: Int] {
         func fail(_ outcome: FetchOutcome, _ detail: String, retryAfter: Double? = nil) -> FirstPromoterAPIError {
             FirstPromoterAPIError(
                 outcome: outcome, accountID: accountID, httpStatus: status, detail: detail, retryAfterSeconds: retryAfter)
@@ -106,13 +119,14 @@ public struct FirstPromoterClient: Sendable {
             do {
                 return try ProgressDecoder.decode(body.readableBytesView)
             } catch {
-                throw fail(.badResponse, "\(error.reason); body: \(Excerpt.make(body.readableBytesView))")
+                let text = redactor.redact(String(decoding: body.readableBytesView, as: UTF8.self))
+                throw fail(.badResponse, "\(redactor.redact(error.reason)); body: \(Excerpt.make(text))")
             }
         case 401:
             throw fail(.unauthorized, "the API key was refused (missing, wrong or revoked)")
         case 403:
             let body = try? await response.body.collect(upTo: 16 << 10)
-            throw fail(.forbidden, Self.forbiddenDetail(body))
+            throw fail(.forbidden, Self.forbiddenDetail(body, redactor: redactor))
         case 429:
             throw fail(.rateLimited, "over the API's request limit", retryAfter: Self.retryAfter(response.headers))
         case 408:
@@ -127,13 +141,13 @@ public struct FirstPromoterClient: Sendable {
     }
 
     /// `code: message` from a 403 body `{"message": "...", "code": "forbidden"}`, escaped and short.
-    static func forbiddenDetail(_ body: ByteBuffer?) -> String {
+    static func forbiddenDetail(_ body: ByteBuffer?, redactor: SecretRedactor) -> String {
         struct Forbidden: Decodable { var message: String?; var code: String? }
         guard let body, let parsed = try? JSONDecoder().decode(Forbidden.self, from: Data(body.readableBytesView)) else {
             return "forbidden (no readable error body)"
         }
-        let code = Excerpt.make(parsed.code ?? "forbidden", limit: 40)
-        let message = Excerpt.make(parsed.message ?? "", limit: 160)
+        let code = Excerpt.make(redactor.redact(parsed.code ?? "forbidden"), limit: 40)
+        let message = Excerpt.make(redactor.redact(parsed.message ?? ""), limit: 160)
         return message.isEmpty ? code : "\(code): \(message)"
     }
 

@@ -21,6 +21,34 @@ import Testing
         #expect(APIKey("   ") == nil)
     }
 
+    @Test func aKeyIsTakenOutOfServerTextInEveryFormItTravelsIn() {
+        let secret = "sk_live_4eC39HqL/yjWDarjtT1+zdp7dc"
+        let redactor = SecretRedactor([APIKey(secret)!, APIKey("other_key_0123456789")!])
+        let percent = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        var texts = [
+            "Forbidden for request with Authorization: Bearer \(secret)", "key=\(percent)", "key=\(percent.replacingOccurrences(of: "%2F", with: "%2f").replacingOccurrences(of: "%5F", with: "%5f").replacingOccurrences(of: "%2B", with: "%2b"))",
+            "{\"auth\":\"\(secret.replacingOccurrences(of: "/", with: "\\/"))\"}", "other_key_0123456789 too",
+        ]
+        // Base64 of texts holding the key at every alignment, in both alphabets
+        for prefix in ["", "B", "Be", "Bearer ", "{\"h\":\"Bearer "] {
+            let encoded = Data((prefix + secret + "\"}").utf8).base64EncodedString()
+            texts += [encoded, encoded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")]
+        }
+        texts.append(Data(secret.utf8).base64EncodedString())
+        for text in texts {
+            let redacted = redactor.redact(text)
+            #expect(redacted.contains(SecretRedactor.marker), "\(text)")
+            #expect(!redacted.contains(secret) && !redacted.contains(percent) && !redacted.contains("other_key"), "\(redacted)")
+            for shift in 0..<3 {
+                let core = Data((String(repeating: "x", count: shift) + secret).utf8).base64EncodedString().dropFirst(4).prefix(16)
+                #expect(!redacted.contains(core), "\(redacted)")
+            }
+        }
+        // Text without a key is left as it is
+        #expect(redactor.redact("forbidden: account suspended") == "forbidden: account suspended")
+        #expect(redactor.redact("42") == "42")
+    }
+
     @Test func excerptsEscapeWhatCannotBeShown() {
         #expect(Excerpt.make("plain {\"a\":1}") == "plain {\"a\":1}")
         #expect(Excerpt.make("a\u{1B}[31mb\n") == "a\\x1B[31mb\\n")
