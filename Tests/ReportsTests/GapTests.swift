@@ -48,7 +48,7 @@ import Testing
         defer { folder.remove() }
         _ = try ReportBuilder(formats: [.html]).write(data, into: folder.url)
         let page = try String(contentsOfFile: folder.path("accounts/\(Slug.make("down")).html"), encoding: .utf8)
-        #expect(page.contains("<span class=\"label\">Completed</span><span class=\"value\"><span class=\"na\" title=\"no successful collection in the window\">–</span>"))
+        #expect(page.contains("<li>Completed<b><span class=\"na\" title=\"no successful collection in the window\">–</span></b>"))
         let index = try String(contentsOfFile: folder.path("assets/accounts.js"), encoding: .utf8)
         #expect(index.contains("[\"down\",\"Down\",\"m\",\"\(Slug.make("down"))\",\"–\",\"–\",\"–\""))
     }

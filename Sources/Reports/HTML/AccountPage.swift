@@ -50,12 +50,14 @@ struct AccountPage {
         let title = "\(account.name) (\(account.accountID)) — \(night.window.date)"
         let manager = account.manager.isEmpty ? ""
             : " · <a href=\"../managers/\(Slug.make(account.manager)).html\">\(HTML.escape(account.manager))</a>"
+        // Every flagged batch is one of the night's (flags are worked out from them): one table, a column for the flag.
+        let flags = Dictionary(flagged.map { ($0.batchID, $0) }, uniquingKeysWith: { first, _ in first })
         let headers: [(String, numeric: Bool)] = [
-            ("Batch", false), ("Status", false), ("Progress", true), ("First seen", false), ("Last change", false), ("Finished", false),
+            ("Batch", false), ("Status", false), ("Progress", true), ("First seen", false), ("Last change", false), ("Flag", false),
         ]
         let rows = batches.map { batch in
             [HTML.escape(batch.batchID), HTML.escape(batch.status.rawValue), "\(batch.progress) %", HTML.timeText(batch.firstSeenAt, zone),
-             HTML.timeText(batch.lastChangeAt, zone), batch.terminalAt.map { HTML.timeText($0, zone) } ?? "–"]
+             HTML.timeText(batch.lastChangeAt, zone), flags[batch.batchID].map { $0.reason == .stuck ? "<strong>stuck</strong>" : "<strong>old pending</strong>" } ?? ""]
         }
         let body = """
             <nav><a href="../index.html">← All accounts</a>\(manager)</nav>
@@ -76,11 +78,9 @@ struct AccountPage {
             <p>\(countsLine(zone))</p>
             <h2>Last \(points.count) days</h2>
             \(Charts.throughput(data, id: "throughput", download: "\(slug)-daily-throughput.csv", points: points))
-            <h2>Stuck and old pending batches</h2>
-            \(flaggedTable(flagged, zone: zone, root: "../", withAccount: false))
             <h2>The night's batches</h2>
-            <p>Open at the end of the window, or entered a status or progressed in it; the whole ledger: \
-            <code>fpreport export batches</code>.</p>
+            <p>Open at the end of the window, or entered a status or progressed in it; \(flagged.isEmpty ? "none" : "<strong>\(flagged.count)</strong>") \
+            stuck or pending too long. The whole ledger: <code>fpreport export batches</code>.</p>
             \(batches.isEmpty ? "<p>None.</p>" : HTML.table(caption: "\(batches.count) batch(es)", headers: headers, rows: rows, id: "batches-table"))
             <p><a href="../index.html#definitions">Definitions</a> · <a href="../index.html#downloads">Downloads</a></p>
             </main>

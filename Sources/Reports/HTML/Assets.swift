@@ -23,15 +23,16 @@ enum Assets {
         .provenance{color:var(--muted);font-size:.9rem}
         .warning{background:var(--warn-bg);color:var(--warn-fg);border-left:4px solid var(--failed);padding:.75rem 1rem;margin:1rem 0}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.75rem;padding:0;list-style:none}
-        .cards li{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem}
-        .cards .label{color:var(--muted);font-size:.85rem;display:block}.cards .value{font-size:1.5rem;font-weight:600}
+        .cards li{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem;color:var(--muted);font-size:.85rem}
+        .cards b{display:block;color:var(--fg);font-size:1.5rem;font-weight:600}
         .change{font-size:.8rem;color:var(--muted);display:block}
         figure{margin:1rem 0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem}
         figcaption{font-weight:600}figure svg{width:100%;height:auto;display:block}
         .chart-links{font-size:.85rem}
-        svg text{fill:var(--fg);font-size:11px}svg .grid{stroke:var(--line)}svg .line{fill:none;stroke-width:2}svg .axis{stroke:var(--muted)}
+        svg text{fill:var(--fg);font-size:11px}svg .grid{stroke:var(--line)}svg .line{fill:none;stroke-width:2;stroke:var(--c)}svg .fill{fill:var(--c)}svg .axis{stroke:var(--muted)}
         .legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
-        .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
+        .legend li::before{content:"";display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px;background:var(--c)}
+        .c-pending{--c:var(--pending)}.c-in_progress{--c:var(--in_progress)}.c-completed{--c:var(--completed)}.c-failed{--c:var(--failed)}.c-stopped{--c:var(--stopped)}
         .scroll{overflow-x:auto}
         table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
         caption{text-align:left;font-weight:600;padding:.25rem 0}

@@ -207,18 +207,16 @@ enum Charts {
 }
 
 /// The flagged-batches table: the first `limit` of `flagged`, and how many more batches.csv has.
-/// `withAccount: false` leaves out the account column (on the account's own page).
-func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String, limit: Int = 500, withAccount: Bool = true) -> String {
+func flaggedTable(_ flagged: [FlaggedBatch], zone: TimeZone, root: String, limit: Int = 500) -> String {
     guard !flagged.isEmpty else { return "<p>None.</p>" }
     let rows = flagged.prefix(limit).map { flag in
-        (withAccount ? ["<a href=\"\(root)accounts/\(Slug.make(flag.accountID)).html\">\(HTML.escape(flag.accountID))</a>"] : [])
-            + [HTML.escape(flag.batchID), flag.reason == .stuck ? "stuck" : "old pending", HTML.escape(flag.status.rawValue),
+        ["<a href=\"\(root)accounts/\(Slug.make(flag.accountID)).html\">\(HTML.escape(flag.accountID))</a>", HTML.escape(flag.batchID), flag.reason == .stuck ? "stuck" : "old pending", HTML.escape(flag.status.rawValue),
                "\(flag.progress) %", HTML.timeText(flag.since, zone)]
     }
     let more = flagged.count > limit
         ? "<p>… and \(HTML.number(flagged.count - limit)) more in <a href=\"\(root)csv/batches.csv\">batches.csv</a> (column flag).</p>" : ""
     return HTML.table(
         caption: "Flagged at the end of the window (\(HTML.number(flagged.count)))",
-        headers: (withAccount ? [("Account", false)] : []) + [("Batch", false), ("Flag", false), ("Status", false), ("Progress", true), ("Since", false)],
+        headers: [("Account", false), ("Batch", false), ("Flag", false), ("Status", false), ("Progress", true), ("Since", false)],
         rows: Array(rows), id: "flagged-table") + more
 }

@@ -48,7 +48,7 @@ enum PageParts {
 
     /// A headline figure with optional change markers.
     static func card(_ label: String, _ value: String, change: String = "") -> String {
-        "<li><span class=\"label\">\(HTML.escape(label))</span><span class=\"value\">\(value)</span>\(change)</li>"
+        "<li>\(HTML.escape(label))<b>\(value)</b>\(change)</li>"
     }
 
     /// "▲ 3 vs day before · ▼ 2 vs week before", or nothing when either side has no data.

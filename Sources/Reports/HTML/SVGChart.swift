@@ -6,7 +6,7 @@ import Foundation
 enum SVGChart {
     struct Series {
         var name: String
-        /// A CSS variable name such as `completed`.
+        /// A status whose colour the series takes (`completed`: the stylesheet's class `c-completed`).
         var color: String
         /// One value per label; nil is a gap (a night without data), never a zero.
         var values: [Double?]
@@ -43,13 +43,13 @@ enum SVGChart {
                 } else {
                     path += "M\(point.x) \(point.y)"
                     if index + 1 == values.count || values[index + 1] == nil {
-                        dots += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" style=\"fill:var(--\(line.color))\"/>"
+                        dots += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" class=\"fill c-\(line.color)\"/>"
                     }
                 }
                 last = point
             }
             if !path.isEmpty {
-                out += "<path d=\"\(path)\" class=\"line\" style=\"stroke:var(--\(line.color))\"/>" + dots
+                out += "<path d=\"\(path)\" class=\"line c-\(line.color)\"/>" + dots
             }
         }
         return out + "</svg>" + legend(series)
@@ -76,7 +76,7 @@ enum SVGChart {
             }
         }
         for (position, column) in series.enumerated() where !paths[position].isEmpty {
-            out += "<path d=\"\(paths[position])\" style=\"fill:var(--\(column.color))\"/>"
+            out += "<path d=\"\(paths[position])\" class=\"fill c-\(column.color)\"/>"
         }
         return out + "</svg>" + legend(series)
     }
@@ -94,7 +94,7 @@ enum SVGChart {
             let label = item.label.count > 38 ? String(item.label.prefix(37)) + "…" : item.label
             let length = max(1, Int((span * min(1, item.value)).rounded()))
             out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">" + HTML.escape(label) + "</text>"
-            out += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 8)\" style=\"fill:var(--\(color))\"/>"
+            out += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 8)\" class=\"fill c-\(color)\"/>"
             out += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 14)\">\(FixedPoint.format(item.value * 100, digits: 1)) %</text>"
         }
         return out + "</svg>"
@@ -150,7 +150,7 @@ enum SVGChart {
 
     private static func legend(_ series: [Series]) -> String {
         "<ul class=\"legend\">" + series.map {
-            "<li><span class=\"swatch\" style=\"background:var(--\($0.color))\"></span>\(HTML.escape($0.name))</li>"
+            "<li class=\"c-\($0.color)\">\(HTML.escape($0.name))</li>"
         }.joined() + "</ul>"
     }
 
