@@ -31,6 +31,12 @@ enum RailsQuery {
         return nil
     }
 
+    /// The first requested value that is not one of the contract's five statuses (`filters[status]=`
+    /// with nothing after it included), if any: the API answers such a request with 400.
+    static func invalidStatus(in filter: Set<String>?) -> String? {
+        filter?.sorted().first { BatchStatus(rawValue: $0) == nil }
+    }
+
     /// Percent-decoding with `+` as space, as `application/x-www-form-urlencoded` has it.
     static func decode(_ text: Substring) -> String {
         var bytes: [UInt8] = []

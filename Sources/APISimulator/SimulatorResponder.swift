@@ -42,6 +42,10 @@ struct SimulatorResponder: Sendable {
         guard let index = world.accountIndex(of: accountID), !configuration.forbiddenAccounts.contains(accountID) else {
             return Self.forbidden(accountID.isEmpty ? "Account-ID header is required" : "Account not found or access denied")
         }
+        let filter = RailsQuery.statusFilter(query: query)
+        if let invalid = RailsQuery.invalidStatus(in: filter) {
+            return Self.badRequest("filters[status] must be one of pending, in_progress, completed, failed, stopped; got \"\(invalid)\"")
+        }
         switch fault(accountIndex: index, count: arrival.count, allowed: arrival.withinLimit) {
         case .none: break
         case .serverError(let code): return Reply(status: code, body: "<html><body>\(code)</body></html>")
@@ -50,9 +54,27 @@ struct SimulatorResponder: Sendable {
         case .rateLimited: return Reply(status: 429, body: #"{"message":"Too many requests","code":"rate_limited"}"#)
         case .hostileBody(let kind): return Reply(status: 200, body: kind.body)
         }
-        let filter = RailsQuery.statusFilter(query: query)
         let batches = world.batches(accountIndex: index, at: await state.now)
         return Reply(status: 200, body: Self.json(batches.filter { filter?.contains($0.status.rawValue) ?? true }))
+    }
+
+    /// 400 with the contract's error body (`message`, `code`).
+    static func badRequest(_ message: String) -> Reply {
+        Reply(status: 400, body: #"{"message":"\#(jsonEscaped(message))","code":"invalid_parameter"}"#)
+    }
+
+    /// `text` as the inside of a JSON string (what a client sent is echoed only escaped).
+    static func jsonEscaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{0}"..."\u{1F}", "\u{7F}"...: out += String(format: "\\u%04x", scalar.value <= 0xFFFF ? scalar.value : 0xFFFD)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func forbidden(_ message: String) -> Reply {

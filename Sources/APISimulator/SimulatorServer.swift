@@ -121,6 +121,14 @@ public final class SimulatorServer: Sendable {
                 headers: headers,
                 body: reply.body.map { .init(byteBuffer: ByteBuffer(string: $0)) } ?? .init())
         }
+        // The endpoint is GET only: any other method is 405, with the method it allows.
+        for method: HTTPRequest.Method in [.post, .put, .patch, .delete, .options, .trace, .connect] {
+            router.on("/api/v2/company/batch_processes/progress", method: method) { _, _ -> Response in
+                Response(
+                    status: .methodNotAllowed, headers: [.allow: "GET", .contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"message":"method not allowed","code":"method_not_allowed"}"#)))
+            }
+        }
         router.get("/_simulator/clock") { _, _ -> Response in
             json(#"{"now":"\#(ISO8601.format(await state.now, in: .gmt))"}"#)
         }

@@ -94,6 +94,32 @@ import Testing
         }
     }
 
+    /// The contract's enum is enforced: a value outside it (or none) is 400 with the error body.
+    @Test(arguments: ["filters%5Bstatus%5D=junk", "filters%5Bstatus%5D=", "filters%5Bstatus%5D%5B%5D=pending&filters%5Bstatus%5D%5B%5D=%22%3E%5C",
+                      "filters[status][]=COMPLETED"])
+    func invalidStatusFiltersAre400(query: String) async throws {
+        try await withServer { server in
+            let (status, body) = try await get(server, query: query)
+            #expect(status == 400)
+            let error = try JSONDecoder().decode([String: String].self, from: Data(body.utf8))
+            #expect(error["code"] == "invalid_parameter")
+            #expect(error["message"]?.hasPrefix("filters[status] must be one of pending, in_progress, completed, failed, stopped") == true)
+        }
+    }
+
+    /// Only GET is served on the endpoint: other methods are 405 and say so.
+    @Test func otherMethodsAre405() async throws {
+        try await withServer { server in
+            let url = server.baseURL.absoluteString + "/batch_processes/progress"
+            for method in ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"] {
+                let (status, _) = try await RawHTTP.send(method, url, headers: ["Authorization": "Bearer test-key", "Account-ID": "acc-0001"])
+                #expect(status == 405, "\(method)")
+            }
+            let (status, _) = try await get(server, query: "filters%5Bstatus%5D=pending")
+            #expect(status == 200)
+        }
+    }
+
     @Test func theSameSeedTellsTheSameStory() {
         let start = Date(timeIntervalSince1970: 1_793_491_200)
         let a = SimulatedWorld(seed: 7, accountCount: 3, origin: start)
