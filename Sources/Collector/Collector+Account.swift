@@ -116,9 +116,12 @@ extension Collector {
         }
         let deadline = configuration.accountDeadlineSeconds
         guard now - tracker.startedAt + delay < deadline else {
+            // Waiting would pass the account's deadline: end now, as what the server said (a 429
+            // asking for more time than is left is rate_limited, not a timeout).
             return .failure(tracker.result(
-                .timeout, http: failure.httpStatus,
-                error: "account deadline of \(Int(deadline)) s reached while retrying: \(failure.detail)", now: now))
+                failure.outcome, http: failure.httpStatus,
+                error: "\(failure.detail); waiting \(Int(delay.rounded(.up))) s more would pass the account deadline of \(Int(deadline)) s",
+                now: now))
         }
         guard now + delay < guards.deadline else {
             return .failure(tracker.result(

@@ -155,12 +155,13 @@ public struct FirstPromoterClient: Sendable {
     static func retryAfter(_ headers: HTTPHeaders) -> Double? {
         guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(value), seconds >= 0, seconds.isFinite { return min(seconds, 3600) }
+        // An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms a server may still send.
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        if let date = formatter.date(from: value) {
-            return min(max(0, date.timeIntervalSinceNow), 3600)
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value) { return min(max(0, date.timeIntervalSinceNow), 3600) }
         }
         return nil
     }

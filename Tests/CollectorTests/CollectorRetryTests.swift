@@ -11,6 +11,7 @@ import Testing
 @Suite struct CollectorRetryTests {
 
     func run(
+        _ configuration: Collector.Configuration = .init(concurrency: 1, toolVersion: "t", configDigest: "d"),
         _ reply: @escaping @Sendable (Int, ScriptedServer.Received) -> ScriptedServer.Reply
     ) async throws -> (CollectionReport, [ScriptedServer.Received], [Double]) {
         let server = try await ScriptedServer.start(reply)
@@ -19,7 +20,7 @@ import Testing
         let clock = TestClock()
         let key = APIKey("k")!
         let collector = Collector(
-            configuration: .init(concurrency: 1, toolVersion: "t", configDigest: "d"),
+            configuration: configuration,
             client: FirstPromoterClient(configuration: .init(baseURL: server.baseURL), httpClient: http, logger: Logger(label: "t")),
             store: store, keys: { _ in .success(key) }, logger: Logger(label: "t"),
             clock: clock, random: { 0.5 })
@@ -54,6 +55,22 @@ import Testing
         #expect(received.count == 4)
         #expect(delays == [3, 3, 3])
         #expect(report.totals.rateLimited == 4)
+    }
+
+    @Test func aRetryAfterPastTheAccountsDeadlineEndsItAtOnceAsRateLimited() async throws {
+        let configuration = Collector.Configuration(concurrency: 1, accountDeadlineSeconds: 30, toolVersion: "t", configDigest: "d")
+        let (report, received, delays) = try await run(configuration) { _, _ in .init(status: 429, headers: ["Retry-After": "100"]) }
+        #expect(report.outcomes == [.rateLimited: 1])
+        #expect(received.count == 1)
+        #expect(delays.isEmpty)
+        #expect(report.failures.first?.detail.contains("would pass the account deadline of 30 s") == true)
+    }
+
+    @Test func aRetryAfterOverTheCapIsNotWaitedFor() async throws {
+        let (report, received, delays) = try await run { _, _ in .init(status: 503, headers: ["Retry-After": "600"]) }
+        #expect(report.outcomes == [.serverError: 1])
+        #expect(received.count == 1)
+        #expect(delays.isEmpty)
     }
 
     @Test func aBadBodyIsNotRetriedAndNothingIsStored() async throws {

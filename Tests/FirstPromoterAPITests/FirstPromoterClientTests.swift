@@ -89,6 +89,24 @@ import Testing
         #expect(error.isRetryable)
     }
 
+    @Test func retryAfterAsAnHTTPDateAndOnA503() async throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss 'GMT'", "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            let date = formatter.string(from: Date().addingTimeInterval(30))
+            let (result, _) = try await call { _, _ in .init(status: 429, headers: ["Retry-After": date]) }
+            let seconds = try #require(failure(result)?.retryAfterSeconds, "\(date)")
+            #expect(seconds > 25 && seconds <= 30, "\(date): \(seconds)")
+        }
+        let (unavailable, _) = try await call { _, _ in .init(status: 503, headers: ["Retry-After": "5"]) }
+        #expect(failure(unavailable)?.outcome == .serverError)
+        #expect(failure(unavailable)?.retryAfterSeconds == 5)
+        let (junk, _) = try await call { _, _ in .init(status: 429, headers: ["Retry-After": "soon"]) }
+        #expect(failure(junk)?.retryAfterSeconds == nil)
+    }
+
     @Test func rateLimitedWithoutRetryAfter() async throws {
         let (result, _) = try await call { _, _ in .init(status: 429) }
         let error = try #require(failure(result))
