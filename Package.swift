@@ -141,7 +141,10 @@ let package = Package(
         .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]
+            dependencies: [
+                "Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "FPModel"]),
         .testTarget(
@@ -152,7 +155,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FPReportJobsTests",
-            dependencies: ["FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport"]
+            dependencies: [
+                "FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

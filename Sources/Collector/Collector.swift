@@ -154,10 +154,13 @@ public struct Collector: Sendable {
 
         let finished = now()
         tally.totals.accountsTotal = accounts.count
-        try await store.finishRun(
-            runID, state: storeError == nil ? .finished : .aborted, totals: tally.totals,
-            finishedAt: finished.unixSeconds)
-        if let storeError { throw storeError }
+        if let storeError {
+            // What is written stays; the run is marked aborted if the store still can, and the
+            // error said is the one that stopped it (a full disk may refuse this write too).
+            try? await store.finishRun(runID, state: .aborted, totals: tally.totals, finishedAt: finished.unixSeconds)
+            throw storeError
+        }
+        try await store.finishRun(runID, state: .finished, totals: tally.totals, finishedAt: finished.unixSeconds)
         var report = CollectionReport(
             runID: runID, asOf: asOf.unixSeconds, totals: tally.totals, outcomes: tally.outcomes,
             failures: tally.failures.sorted { $0.accountID < $1.accountID },

@@ -32,7 +32,10 @@ public struct CollectJob: Sendable {
         // run the database still marks as running belongs to a process that died; take it over.
         let lock: RunLock?
         do {
-            lock = try RunLock(databasePath: config.database, holder: Self.holder)
+            // A prune holding the lock is waited for (it ends); another collection is not.
+            lock = try await RunLock.acquire(
+                databasePath: config.database, holder: Self.holder, waitSeconds: Self.pruneWaitSeconds,
+                waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
         } catch let error as HistoryStoreError where error.isLeaseHeld && force {
             logger.warning("--force: collecting although another run holds the lock", metadata: ["holder": "\(error.holder ?? "?")"])
             lock = nil
@@ -63,6 +66,9 @@ public struct CollectJob: Sendable {
         try? await httpClient.shutdown()
         return try result.get()
     }
+
+    /// How long a collection waits for a prune that holds the lock.
+    static let pruneWaitSeconds = 3600.0
 
     /// `host:pid`, shown to a second run that finds the lease taken.
     static var holder: String { "\(ProcessInfo.processInfo.hostName):\(getpid())" }

@@ -21,6 +21,8 @@ public struct PruneJob: Sendable {
     public var config: FPConfiguration
     public var keepDays: Int
     public var dryRun: Bool
+    /// How long to wait for a collection that holds the lock before giving up (exit 75).
+    public var waitSeconds: Double = 3600
     public var now: @Sendable () -> Date = { Date() }
 
     public init(config: FPConfiguration, keepDays: Int, dryRun: Bool) {
@@ -31,6 +33,11 @@ public struct PruneJob: Sendable {
 
     public func run(store: SQLiteHistoryStore? = nil) async throws -> Outcome {
         let store = try store ?? SQLiteHistoryStore(path: config.database)
+        // The run lock, as collect takes it: a prune never deletes under a running night.
+        let lock = dryRun ? nil : try await RunLock.acquire(
+            databasePath: config.database, holder: RunLock.prunePrefix + CollectJob.holder, waitSeconds: waitSeconds,
+            waitFor: { _ in true })
+        defer { withExtendedLifetime(lock) {} }
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var cutoff = now().unixSeconds - Int64(keepDays) * 86_400
         // The newest published night and the trend days before it stay.

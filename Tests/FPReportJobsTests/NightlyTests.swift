@@ -134,6 +134,40 @@ import Testing
         await w.server.stop()
     }
 
+    /// Prune takes the run lock as collect does: it never deletes under a running night, and a
+    /// collection finding a prune at work waits for it instead of giving up the night.
+    @Test func pruneAndCollectShareTheRunLock() async throws {
+        let w = try await world()
+        defer { w.folder.remove() }
+        let config = w.config(["acc-0001"])
+        // While a collection holds the lock, a prune that may not wait gives up (exit 75)
+        do {
+            let collecting = try RunLock(databasePath: config.database, holder: "host:1")
+            var prune = PruneJob(config: config, keepDays: 1, dryRun: false)
+            prune.waitSeconds = 0.3
+            await #expect(throws: HistoryStoreError.self) { _ = try await prune.run(store: w.store) }
+            withExtendedLifetime(collecting) {}
+        }
+        // A lock held by a prune is waited for by the next taker that waits for prunes...
+        let release = Task {
+            let pruning = try RunLock(databasePath: config.database, holder: RunLock.prunePrefix + "host:2")
+            try await Task.sleep(for: .milliseconds(400))
+            withExtendedLifetime(pruning) {}
+        }
+        for _ in 0..<200 where !((try? String(contentsOfFile: config.database + ".lock", encoding: .utf8)) ?? "").hasPrefix("prune") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let next = try await RunLock.acquire(
+            databasePath: config.database, holder: "host:3", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
+        try await release.value
+        // ...and one held by a collection is not
+        await #expect(throws: HistoryStoreError.self) {
+            _ = try await RunLock.acquire(
+                databasePath: config.database, holder: "host:4", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
+        }
+        withExtendedLifetime(next) {}
+    }
+
     @Test func pruneKeepsWhatTheLatestReportNeeds() async throws {
         let w = try await world()
         defer { w.folder.remove() }
