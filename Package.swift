@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "fpreport",
             dependencies: [
-                "FPReportJobs", "FPConfig", "FPModel",
+                "FPReportJobs", "FPConfig", "FPModel", "Collector", "HistoryStore", "BatchMetrics", "Reports", "APISimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

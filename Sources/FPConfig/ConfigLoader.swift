@@ -29,7 +29,7 @@ public enum ConfigLoader {
         let reader = NodeReader(file: file)
 
         let top = try reader.mapping(root, key: nil, allowed: [
-            "api", "database", "reports", "metrics", "accounts", "accounts_file",
+            "api", "database", "reports", "metrics", "monitoring", "accounts", "accounts_file",
         ])
         var config = FPConfiguration(
             file: file,
@@ -112,6 +112,12 @@ public enum ConfigLoader {
         if let list = top["accounts"] {
             for (account, line) in try reader.accounts(list) {
                 try add(account, at: "\(file) line \(line.map(String.init) ?? "?")", line: line, source: file)
+            }
+        }
+        if let monitoring = top["monitoring"] {
+            let keys = try reader.mapping(monitoring, key: "monitoring", allowed: ["textfile"])
+            if let node = keys["textfile"] {
+                config.monitoringTextfile = resolve(try reader.string(node, key: "monitoring.textfile"), in: folder)
             }
         }
         if let node = top["accounts_file"] {

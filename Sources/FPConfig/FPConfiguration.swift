@@ -52,6 +52,9 @@ public struct FPConfiguration: Sendable {
     public var database: String
     public var reports: Reports
     public var metrics = Metrics()
+    /// A Prometheus text-format file that `collect` and `nightly` rewrite after each run, for
+    /// node_exporter's textfile collector.
+    public var monitoringTextfile: String?
     /// Every account, YAML entries first, then the CSV file's, in file order.
     public var accounts: [Account] = []
     /// Absolute path of `accounts_file`, when set.

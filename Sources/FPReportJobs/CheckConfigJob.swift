@@ -38,6 +38,7 @@ public struct CheckConfigJob: Sendable {
         }
         findings.append(writable(folderOf: config.database, what: "database"))
         findings.append(writable(folder: config.reports.directory, what: "reports"))
+        if let textfile = config.monitoringTextfile { findings.append(writable(folderOf: textfile, what: "monitoring")) }
         findings.append(.init(ok: true, text: "time zone \(config.reports.timezone.reportName)"))
         return findings
     }

@@ -34,11 +34,12 @@ extension FPReport {
         func run() async throws {
             let logger = logging.bootstrap()
             let configuration = try config.load()
-            try await runMapped {
+            try await runMonitored(configuration, job: "collect") { collected in
                 var job = CollectJob(config: configuration, keys: try KeyResolver.provider(for: configuration), logger: logger)
                 job.force = force
                 let progress = ProgressLine(label: "collect")
                 let report = try await job.run(asOf: asOf.flatMap(ISO8601.parse), progress: progress.update)
+                collected = report
                 progress.finish()
                 try CollectionOutput(report: report, json: json, maxFailed: maxFailed).emit()
             }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FPConfig
 import Foundation
+import Collector
+import FPReportJobs
 import HistoryStore
 
 /// How a command failed, mapped to SPEC section 6's exit codes.
@@ -35,6 +37,32 @@ enum Failure {
         } else {
             FileHandle.standardError.write(Data(("fpreport: " + line + "\n").utf8))
         }
+    }
+}
+
+/// Runs a collecting job's body like ``runMapped(_:)`` and then, with `monitoring.textfile` set,
+/// leaves its outcome there, whatever the exit code (a monitoring file that cannot be written is
+/// said on stderr; it does not change the night's exit code).
+func runMonitored(
+    _ config: FPConfiguration, job: String, _ body: (_ collected: inout CollectionReport?) async throws -> Void
+) async throws {
+    let started = Date()
+    var report: CollectionReport?
+    var exitCode: Int32 = 0
+    defer {
+        if let path = config.monitoringTextfile {
+            do {
+                try MonitoringFile(path: path).write(.init(job: job, exitCode: exitCode, started: started, finished: Date(), report: report))
+            } catch {
+                Failure.report("warning: cannot write the monitoring file: \(error)")
+            }
+        }
+    }
+    do {
+        try await runMapped { try await body(&report) }
+    } catch let code as ExitCode {
+        exitCode = code.rawValue
+        throw code
     }
 }
 

@@ -36,7 +36,7 @@ extension FPReport {
         func run() async throws {
             let logger = logging.bootstrap()
             let configuration = try config.load()
-            try await runMapped {
+            try await runMonitored(configuration, job: "nightly") { collected in
                 let collect = CollectJob(config: configuration, keys: try KeyResolver.provider(for: configuration), logger: logger)
                 var job = NightlyJob(
                     collect: collect, builder: ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom))
@@ -50,11 +50,13 @@ extension FPReport {
                     })
                     progress.finish()
                     building.finish()
+                    collected = outcome.collection
                     Failure.report("published \(outcome.published.folder.path) (\(outcome.published.files.count) files)")
                     if let collection = outcome.collection {
                         try CollectionOutput(report: collection, json: json, maxFailed: maxFailed).emit()
                     }
                 } catch NightlyError.reportFailed(let collection, let underlying) {
+                    collected = collection
                     progress.finish()
                     if let collection { try? CollectionOutput(report: collection, json: json, maxFailed: .max).emit() }
                     Failure.report("error: the report could not be built: \(underlying)")

@@ -136,6 +136,62 @@ import Testing
         await server.stop()
     }
 
+    /// `monitoring.textfile`: after each collect and nightly, a Prometheus text file saying how
+    /// the run went; the last success time survives a failed run (issue 12, item 10).
+    @Test func collectAndNightlyLeaveAPrometheusTextfile() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder, extra: "monitoring: {textfile: metrics/fpreport.prom}")
+        let file = folder.path("metrics/fpreport.prom")
+        func samples() throws -> [String: Double] {
+            var out: [String: Double] = [:]
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+                // Exposition format: name{labels} value, nothing else on the line
+                let parts = line.split(separator: " ")
+                #expect(parts.count == 2 && parts[0].hasPrefix("fpreport_") && parts[0].hasSuffix("}"), "\(line)")
+                out[String(parts[0])] = Double(parts[1])
+            }
+            return out
+        }
+        let before = Date().timeIntervalSince1970.rounded(.down)
+
+        // A collection with one forbidden account, one allowed to fail: exit 0
+        let ok = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T03:00:00Z", "--max-failed", "1"],
+            environment: ["FIRSTPROMOTER_API_KEY": Self.secret])
+        #expect(ok.status == 0)
+        let first = try samples()
+        #expect(first["fpreport_last_run_exit_code{job=\"collect\"}"] == 0)
+        #expect(first["fpreport_last_run_accounts{job=\"collect\",outcome=\"ok\"}"] == 4)
+        #expect(first["fpreport_last_run_accounts{job=\"collect\",outcome=\"forbidden\"}"] == 1)
+        #expect(first["fpreport_last_run_requests{job=\"collect\"}"] == 21)
+        #expect(first["fpreport_last_run_retries{job=\"collect\"}"] == 0)
+        #expect(first["fpreport_last_run_rate_limited_responses{job=\"collect\"}"] == 0)
+        let success = try #require(first["fpreport_last_success_timestamp_seconds{job=\"collect\"}"])
+        #expect(success >= before && success == first["fpreport_last_run_finish_timestamp_seconds{job=\"collect\"}"])
+        #expect(first["fpreport_last_run_duration_seconds{job=\"collect\"}"].map { $0 >= 0 } == true)
+
+        // A collection with the wrong key: exit 2, every account unauthorized, the last success kept
+        try await Task.sleep(for: .seconds(1.1))
+        let failed = try await CommandRunner.run(
+            ["collect", "--config", config, "--as-of", "2026-11-05T09:00:00Z"], environment: ["FIRSTPROMOTER_API_KEY": "wrong"])
+        #expect(failed.status == 2)
+        let second = try samples()
+        #expect(second["fpreport_last_run_exit_code{job=\"collect\"}"] == 2)
+        #expect(second["fpreport_last_run_accounts{job=\"collect\",outcome=\"unauthorized\"}"] == 5)
+        #expect(second["fpreport_last_success_timestamp_seconds{job=\"collect\"}"] == success)
+        #expect(try #require(second["fpreport_last_run_finish_timestamp_seconds{job=\"collect\"}"]) > success)
+
+        // nightly writes it too, under its own job label; no temporary file is left beside it
+        let nightly = try await CommandRunner.run(
+            ["nightly", "--config", config, "--max-failed", "1"], environment: ["FIRSTPROMOTER_API_KEY": Self.secret])
+        #expect(nightly.status == 0, "\(nightly.stderr)")
+        #expect(try samples()["fpreport_last_run_exit_code{job=\"nightly\"}"] == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("metrics")) == ["fpreport.prom"])
+        await server.stop()
+    }
+
     @Test func everyAccountFailingExits2() async throws {
         try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
         let folder = try TemporaryDirectory()
