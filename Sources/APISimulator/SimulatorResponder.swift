@@ -26,6 +26,7 @@ struct SimulatorResponder: Sendable {
         let account = accountID ?? ""
         let arrival = await state.begin(
             account: account, limitPerMinute: configuration.requestsPerMinutePerAccount, burst: configuration.rateLimitBurst)
+        await state.waitIfHeld(arrival)
         var reply = await answer(authorization: authorization, accountID: account, query: query, arrival: arrival)
         if let index = world.accountIndex(of: account) {
             reply.delaySeconds += latency(accountIndex: index, count: arrival.count)

@@ -33,12 +33,29 @@ public actor SimulatorState {
 
     public func snapshot() -> Stats { stats }
 
+    /// Requests after the `requests`-th are held unanswered until ``release()``: a test can stop
+    /// a client in the middle of a run, knowing how far it got, without racing a timer.
+    public func hold(after requests: Int) { gate = requests }
+
+    public func release() { gate = nil }
+
+    private var gate: Int?
+
+    /// Waits while this request is behind the gate (or until the server stops).
+    func waitIfHeld(_ arrival: Arrival) async {
+        while let gate, arrival.number > gate, !stopping {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// What the simulator knows about an arriving request.
     struct Arrival {
         /// The account's request number, 1-based, over the server's life.
         var count: Int
         /// Whether the account's token bucket had a token (what the `ratelimit` profile enforces).
         var withinLimit: Bool
+        /// The request's number over the server's life, 1-based.
+        var number: Int
     }
 
     /// Set when the server stops, so hung requests end.
@@ -67,7 +84,7 @@ public actor SimulatorState {
         let allowed = bucket.tokens >= 1
         if allowed { bucket.tokens -= 1 }
         buckets[account] = bucket
-        return Arrival(count: stats.requestsByAccount[account] ?? 1, withinLimit: allowed)
+        return Arrival(count: stats.requestsByAccount[account] ?? 1, withinLimit: allowed, number: stats.requests)
     }
 
     func end(status: Int) {

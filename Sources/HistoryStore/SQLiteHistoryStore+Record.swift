@@ -31,11 +31,21 @@ extension SQLiteHistoryStore {
             """).execute(arguments: [result.account.id, result.account.name, result.account.manager, success, success])
     }
 
+    /// The account's fetch of this run. Re-running a night (same `as_of`) replaces it, except that
+    /// a failure never replaces a success of the same run: that success's counts, events and batch
+    /// states are the account's state at that time (SPEC section 3), and a fetch row saying
+    /// "failed" beside them would contradict them.
     private static func insertFetch(_ db: Database, _ result: AccountFetchResult, run: RunID, observedAt: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO account_fetches (run_id, account_id, observed_at, outcome, http_status, attempts,
+            INSERT INTO account_fetches (run_id, account_id, observed_at, outcome, http_status, attempts,
                 requests, retries, rate_limited, latency_ms, error, batches, anomalies)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id, account_id) DO UPDATE SET
+                observed_at = excluded.observed_at, outcome = excluded.outcome, http_status = excluded.http_status,
+                attempts = excluded.attempts, requests = excluded.requests, retries = excluded.retries,
+                rate_limited = excluded.rate_limited, latency_ms = excluded.latency_ms, error = excluded.error,
+                batches = excluded.batches, anomalies = excluded.anomalies
+            WHERE excluded.outcome = 'ok' OR account_fetches.outcome <> 'ok'
             """).execute(arguments: [
                 run, result.account.id, observedAt, result.outcome.rawValue, result.httpStatus, result.attempts,
                 result.requests, result.retries, result.rateLimited, result.latencyMillis, result.error, result.observations.count,

@@ -101,14 +101,27 @@ import Testing
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let (server, config) = try await setUp(folder, accounts: 30, latencyMs: 20, concurrency: 3)
-        for (round, delay) in [150, 500, 900].enumerated() {
+        let path = folder.path("history.sqlite")
+        func stored(_ asOf: String) async throws -> Int {
+            let store = try SQLiteHistoryStore(path: path)
+            return try await store.fetches(from: 0, to: .max).filter { $0.observedAt == ISO8601.parse(asOf)!.unixSeconds }.count
+        }
+        for (round, answered) in [20, 60, 110].enumerated() {
             let asOf = "2026-11-06T0\(round + 3):00:00Z"
+            // The simulator answers `answered` more requests, then holds the rest: the run is
+            // stopped in its middle, with no timer to race.
+            let before = await server.state.snapshot().requests
+            await server.state.hold(after: before + answered)
             let child = try CommandRunner.launch(["collect", "--config", config, "--as-of", asOf], environment: env)
-            try await Task.sleep(for: .milliseconds(delay))
+            while await server.state.snapshot().requests <= before + answered { try await Task.sleep(for: .milliseconds(20)) }
             kill(child.processIdentifier, SIGKILL)
             _ = await CommandRunner.wait(child)
+            #expect(child.terminationReason == .uncaughtSignal)
+            await server.state.release()
+            // The kill landed mid-run: the held requests' accounts were never stored
+            #expect(try await stored(asOf) < 30)
 
-            let store = try SQLiteHistoryStore(path: folder.path("history.sqlite"))
+            let store = try SQLiteHistoryStore(path: path)
             #expect(try await store.integrityCheck() == "ok")
             // Every account written is whole: an ok fetch always has its five status counts, and
             // every batch it changed has its event.
@@ -117,10 +130,15 @@ import Testing
             let counts = try await store.statusCounts(atOrBefore: .max)
             #expect(Set(counts.map(\.accountID)).isSubset(of: Set(fetches.filter { $0.outcome == .ok }.map(\.accountID))))
         }
+        // Re-running the last interrupted night completes it, consistently
+        let again = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T05:00:00Z"], environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("taking over an interrupted run"))
+        #expect(try await stored("2026-11-06T05:00:00Z") == 30)
+        #expect(try await SQLiteHistoryStore(path: path).consistencyProblems() == [])
         // The next run takes over the interrupted ones and completes.
         let next = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-06T09:00:00Z"], environment: env)
         #expect(next.status == 0, "\(next.stderr)")
-        #expect(next.stderr.contains("taking over an interrupted run"))
         let store = try SQLiteHistoryStore(path: folder.path("history.sqlite"))
         let runs = try await store.runs(from: 0, to: .max)
         #expect(runs.last?.state == "finished")

@@ -117,6 +117,33 @@ import Testing
         #expect(try await count(store, "account_fetches") == 1)
     }
 
+    /// Re-running a night that gets another answer leaves one consistent state: the latest
+    /// successful observation (SPEC section 3).
+    @Test func rerunningANightWithAnotherAnswerKeepsTheHistoryConsistent() async throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        try await collect(store, at: 1000, ok([("1", .inProgress, 40), ("2", .completed, 100)]))
+        // The re-run fails for the account: its success of this night stays its state
+        try await collect(store, at: 1000, AccountFetchResult(
+            account: account, outcome: .serverError, httpStatus: 500, requests: 3, error: "boom"))
+        #expect(try await store.consistencyProblems() == [])
+        #expect(try await store.fetches(from: 0, to: .max).map(\.outcome) == [.ok])
+        #expect(try await store.statusCounts(atOrBefore: 1000).first?.counts[.inProgress] == 1)
+        // A second re-run succeeds with a moved batch: fetch, counts, events and batches agree on it
+        try await collect(store, at: 1000, ok([("1", .completed, 100), ("2", .completed, 100)]))
+        #expect(try await store.consistencyProblems() == [])
+        let counts = try #require(try await store.statusCounts(atOrBefore: 1000).first?.counts)
+        #expect(counts[.inProgress] == 0 && counts[.completed] == 2)
+        #expect(try await count(store, "account_fetches") == 1)
+        #expect(try await count(store, "run_status_counts") == 5)
+        let states = try await store.batchStates(at: 1000, activeSince: 0)
+        #expect(states.first { $0.batchID == "1" }?.status == .completed)
+        // And a failure of a night that had none keeps saying so
+        try await collect(store, at: 2000, AccountFetchResult(account: account, outcome: .timeout, requests: 4, error: "slow"))
+        try await collect(store, at: 2000, AccountFetchResult(account: account, outcome: .network, requests: 1, error: "reset"))
+        #expect(try await store.fetches(from: 2000, to: 2001).map(\.outcome) == [.network])
+        #expect(try await store.consistencyProblems() == [])
+    }
+
     @Test func historyOnlyMovesForward() async throws {
         let store = try SQLiteHistoryStore.inMemory()
         try await collect(store, at: 2000, ok([]))
