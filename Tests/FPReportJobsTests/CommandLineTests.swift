@@ -2,6 +2,7 @@ import APISimulator
 import FPModel
 import FPTestSupport
 import Foundation
+import HistoryStore
 import Testing
 
 /// The real `fpreport` executable against the real simulator on loopback.
@@ -189,6 +190,67 @@ import Testing
         #expect(nightly.status == 0, "\(nightly.stderr)")
         #expect(try samples()["fpreport_last_run_exit_code{job=\"nightly\"}"] == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("metrics")) == ["fpreport.prom"])
+        await server.stop()
+    }
+
+    /// The same history and date give the same bytes in every file, workbooks included, across
+    /// two separate processes (their hash seeds differ, so no dictionary order can leak in).
+    @Test func twoReportProcessesWriteTheSameBytes() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder)
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret]
+        for (day, hour) in [(5, "03"), (5, "15"), (6, "03")] {
+            await server.state.set(to: ISO8601.parse("2026-11-0\(day)T\(hour):00:00Z")!)
+            _ = try await CommandRunner.run(["collect", "--config", config, "--as-of", "2026-11-0\(day)T\(hour):00:00Z"], environment: env)
+        }
+        var trees: [[String: Data]] = []
+        for copy in ["one", "two"] {
+            let yaml = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "directory: out", with: "directory: \(copy)")
+            let other = try folder.write(yaml, to: "\(copy).yaml")
+            let run = try await CommandRunner.run(["report", "--config", other, "--as-of", "2026-11-05"], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            let root = folder.path("\(copy)/2026-11-05")
+            let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+            var tree: [String: Data] = [:]
+            for file in files {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + "/" + file, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    tree[file] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + file))
+                }
+            }
+            trees.append(tree)
+        }
+        #expect(trees[0].keys.contains("report.xlsx") && trees[0].keys.contains { $0.hasPrefix("managers/") && $0.hasSuffix(".xlsx") })
+        #expect(trees[0].count > 10)
+        #expect(trees[0].keys.sorted() == trees[1].keys.sorted())
+        for (file, bytes) in trees[0] { #expect(trees[1][file] == bytes, "\(file) differs between the two processes") }
+        await server.stop()
+    }
+
+    /// `nightly`'s exit codes through the binary: 0, 1, 2, 64 and 75 (SPEC section 6).
+    @Test func nightlyExitCodes() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, config) = try await setUp(folder)
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret]
+        // 0: every failure allowed; 1: the forbidden account over --max-failed 0; 2: a wrong key fails them all
+        #expect(try await CommandRunner.run(["nightly", "--config", config, "--max-failed", "1"], environment: env).status == 0)
+        #expect(try await CommandRunner.run(["nightly", "--config", config], environment: env).status == 1)
+        #expect(try await CommandRunner.run(["nightly", "--config", config], environment: ["FIRSTPROMOTER_API_KEY": "wrong"]).status == 2)
+        // 64: a configuration error, named
+        let broken = try folder.write("api:\n  concurency: 3\naccounts: [{id: a}]\n", to: "broken.yaml")
+        let usage = try await CommandRunner.run(["nightly", "--config", broken], environment: env)
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("api.concurency: unknown key"))
+        // 75: another run holds the lock
+        let lock = try RunLock(databasePath: folder.path("data/history.sqlite"), holder: "elsewhere:42")
+        let locked = try await CommandRunner.run(["nightly", "--config", config], environment: env)
+        #expect(locked.status == 75)
+        #expect(locked.stderr.contains("elsewhere:42"))
+        withExtendedLifetime(lock) {}
         await server.stop()
     }
 
