@@ -39,11 +39,17 @@ public struct SimulatedWorld: Sendable {
     public let accountCount: Int
     /// Virtual time at which batch arrivals begin (seconds since the epoch).
     public let origin: Double
+    /// Whether batches also misbehave as the real service's do: about 0.3 % of batches are
+    /// missing from the answers during any given hour (and back the hour after), and 2 % of the
+    /// batches that complete are first reported failed for two hours (a terminal status followed
+    /// by another, outside the usual order).
+    public let churn: Bool
 
-    public init(seed: UInt64, accountCount: Int, origin: Date) {
+    public init(seed: UInt64, accountCount: Int, origin: Date, churn: Bool = false) {
         self.seed = seed
         self.accountCount = accountCount
         self.origin = origin.timeIntervalSince1970
+        self.churn = churn
     }
 
     /// `acc-0001` … : the ids the simulator answers for, zero-padded to at least four digits.
@@ -66,10 +72,26 @@ public struct SimulatedWorld: Sendable {
     /// Every batch the account has at `time`, with its status and progress, sorted by id.
     public func batches(accountIndex: Int, at time: Date) -> [BatchObservation] {
         let now = time.timeIntervalSince1970
-        return plans(accountIndex: accountIndex, until: now).map { plan in
-            let (status, progress) = Self.state(of: plan, at: now)
+        return plans(accountIndex: accountIndex, until: now).compactMap { plan in
+            var (status, progress) = Self.state(of: plan, at: now)
+            if churn {
+                let hour = UInt64(max(0, now / 3600))
+                if draw(plan.id, hour &+ 1) < 0.003 { return nil }
+                if case .completed = plan.fate, status == .completed, now < plan.endsAt + 2 * 3600, draw(plan.id, 0) < 0.02 {
+                    status = .failed
+                }
+            }
             return BatchObservation(batchID: plan.id, status: status, progress: progress)
         }
+    }
+
+    /// A uniform number in [0, 1) fixed by the seed, a batch and `salt`: the same question always
+    /// gets the same answer, whatever else was asked before.
+    private func draw(_ batchID: String, _ salt: UInt64) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for byte in batchID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var rng = SplitMix64(seed: hash ^ (salt &* 0x9E37_79B9_7F4A_7C15))
+        return rng.unit()
     }
 
     /// Batch count per status at `time`: the truth a collector's counts must equal.

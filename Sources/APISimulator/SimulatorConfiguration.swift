@@ -23,6 +23,9 @@ public struct SimulatorConfiguration: Sendable {
     public var latencyMillis: Int
     /// How long a `slow` account's request hangs.
     public var hangSeconds: Double
+    /// Batches that go missing and come back, and completions first reported as failures
+    /// (``SimulatedWorld/churn``).
+    public var churn: Bool
 
     public init(
         accounts: Int = 50,
@@ -35,8 +38,10 @@ public struct SimulatorConfiguration: Sendable {
         requestsPerMinutePerAccount: Int = 400,
         rateLimitBurst: Int = 10,
         latencyMillis: Int = 0,
-        hangSeconds: Double = 600
+        hangSeconds: Double = 600,
+        churn: Bool = false
     ) {
+        self.churn = churn
         self.accounts = accounts
         self.seed = seed
         self.apiKey = apiKey

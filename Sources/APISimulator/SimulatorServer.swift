@@ -41,7 +41,8 @@ public final class SimulatorServer: Sendable {
         configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0,
         logger: Logger = Logger(label: "fpreport.simulator")
     ) async throws -> SimulatorServer {
-        let world = SimulatedWorld(seed: configuration.seed, accountCount: configuration.accounts, origin: configuration.start)
+        let world = SimulatedWorld(
+            seed: configuration.seed, accountCount: configuration.accounts, origin: configuration.start, churn: configuration.churn)
         let state = SimulatorState(start: configuration.start)
         let responder = SimulatorResponder(configuration: configuration, world: world, state: state)
         let router = makeRouter(responder: responder, state: state)

@@ -16,20 +16,38 @@ public actor SimulatorState {
         public var statusCodes: [Int: Int] = [:]
     }
 
-    private(set) public var now: Date
+    /// The virtual time: frozen, or running at `speed` virtual seconds per real second since `since`.
+    public var now: Date {
+        guard let running else { return frozen }
+        return frozen.addingTimeInterval((clock.now - running.since).inSeconds * running.speed)
+    }
+    private var frozen: Date
+    private var running: (since: ContinuousClock.Instant, speed: Double)?
     private var inFlight = 0
     private var stats = Stats()
     /// Real (monotonic) arrival times per account within the last minute, for rate accounting.
     private var recentArrivals: [String: [ContinuousClock.Instant]] = [:]
     private let clock = ContinuousClock()
 
-    public init(start: Date) { now = start }
+    public init(start: Date) { frozen = start }
 
     /// Moves the virtual clock forward by `seconds` (never backward).
-    public func advance(by seconds: TimeInterval) { now = now.addingTimeInterval(max(0, seconds)) }
+    public func advance(by seconds: TimeInterval) { rebase(now.addingTimeInterval(max(0, seconds))) }
 
     /// Sets the virtual clock; a time before the current one is ignored so history never rewinds.
-    public func set(to date: Date) { if date > now { now = date } }
+    public func set(to date: Date) { if date > now { rebase(date) } }
+
+    /// Lets virtual time run on with real time, `speed` virtual seconds a real second, as the
+    /// real service's world does while a client collects (SPEC section 7); 0 freezes it again.
+    public func run(speed: Double) {
+        frozen = now
+        running = speed > 0 ? (clock.now, speed) : nil
+    }
+
+    private func rebase(_ date: Date) {
+        frozen = date
+        if let speed = running?.speed { running = (clock.now, speed) }
+    }
 
     public func snapshot() -> Stats { stats }
 

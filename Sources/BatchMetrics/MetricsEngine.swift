@@ -96,19 +96,28 @@ public struct MetricsEngine: Sendable {
         let countsByAccount = Dictionary(counts.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
         let baseline = Dictionary(accounts.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
         var entered: [String: [BatchStatus: Int]] = [:]
-        for event in events where Self.isEntry(event, baseline: baseline[event.accountID] ?? nil) {
+        var gone: [String: (disappeared: Int, reappeared: Int)] = [:]
+        for event in events {
+            switch event.kind {
+            case .disappeared: gone[event.accountID, default: (0, 0)].disappeared += 1
+            case .reappeared: gone[event.accountID, default: (0, 0)].reappeared += 1
+            default: break
+            }
+            guard Self.isEntry(event, baseline: baseline[event.accountID] ?? nil) else { continue }
             entered[event.accountID, default: [:]][event.status, default: 0] += 1
         }
         var outcomes: [String: [FetchOutcome: Int]] = [:]
         for fetch in fetches { outcomes[fetch.accountID, default: [:]][fetch.outcome, default: 0] += 1 }
 
         let nights = accounts.map { account in
-            AccountNight(
+            var night = AccountNight(
                 accountID: account.id, name: account.name, manager: account.manager,
                 countsAtEnd: countsByAccount[account.id].map(\.counts),
                 countsObservedAt: countsByAccount[account.id]?.observedAt,
                 entered: entered[account.id] ?? [:], fetchOutcomes: outcomes[account.id] ?? [:],
                 windowHours: window.hours)
+            (night.disappeared, night.reappeared) = gone[account.id] ?? (0, 0)
+            return night
         }
         let statuses = BatchStatus.allCases.map { status in
             StatusNight(
@@ -117,7 +126,7 @@ public struct MetricsEngine: Sendable {
                 entered: nights.reduce(0) { $0 + ($1.entered[status] ?? 0) })
         }
         var night = NightMetrics(window: window, accounts: nights, statuses: statuses, runs: runs, dataAsOf: dataAsOf)
-        night.collection = collectionHealth(fetches, configured: accounts.count, runs: runs.count)
+        night.collection = collectionHealth(fetches, accounts: nights, runs: runs.count)
         return night
     }
 
@@ -146,10 +155,12 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Collection health of `fetches`: for the fleet, or for any set of accounts given theirs.
-    public static func collectionHealth(_ fetches: [FetchRecord], configured: Int, runs: Int) -> CollectionHealth {
+    public static func collectionHealth(_ fetches: [FetchRecord], accounts: [AccountNight], runs: Int) -> CollectionHealth {
         var health = CollectionHealth()
-        health.accountsConfigured = configured
+        health.accountsConfigured = accounts.count
         health.runs = runs
+        health.disappeared = accounts.reduce(0) { $0 + $1.disappeared }
+        health.reappeared = accounts.reduce(0) { $0 + $1.reappeared }
         var last: [String: FetchRecord] = [:]
         var okAccounts: Set<String> = []
         var latencies: [Int] = []
@@ -160,6 +171,7 @@ public struct MetricsEngine: Sendable {
             health.requests += fetch.requests
             health.retries += fetch.retries
             health.rateLimited += fetch.rateLimited
+            health.statusAnomalies += fetch.anomalies
             if fetch.requests > 0 { latencies.append(fetch.latencyMillis) }
             if fetch.outcome == .ok { okAccounts.insert(fetch.accountID) }
             // Fetches come in observation order: the last one per account wins.

@@ -15,6 +15,9 @@ public struct AccountNight: Sendable, Hashable {
     public var entered: [BatchStatus: Int]
     /// Fetches of the account in the window by outcome.
     public var fetchOutcomes: [FetchOutcome: Int]
+    /// Batches that went missing from the account's answers in the window, and that came back.
+    public var disappeared = 0
+    public var reappeared = 0
     /// Sum of positive progress changes observed in the window (percentage points).
     public var progressGain: Int = 0
     /// Time from first sight to terminal of the batches that finished in the window.
@@ -106,6 +109,11 @@ public struct CollectionHealth: Sendable, Hashable {
     public var latencyP50Millis: Int?
     public var latencyP95Millis: Int?
     public var runs = 0
+    /// Batches seen under two statuses within one fetch (they moved between its status calls).
+    public var statusAnomalies = 0
+    /// Batches missing from an answer that had them before, and batches back after missing.
+    public var disappeared = 0
+    public var reappeared = 0
 
     /// Share of fetches that ended with `outcome`.
     public func rate(of outcome: FetchOutcome) -> Double? { Rates.ratio(fetchOutcomes[outcome] ?? 0, fetches) }

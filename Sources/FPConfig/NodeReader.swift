@@ -84,7 +84,36 @@ struct NodeReader {
     /// Whether plain http may carry an API key to `host`: `localhost`, the IPv6 loopback
     /// address, or an IPv4 literal in 127.0.0.0/8 — parsed, not matched by prefix, so
     /// `127.0.0.1.evil.example` is a remote name and `127.1` or `0x7f.0.0.1` are not accepted.
-    static func isLoopback(_ host: String) -> Bool {
+    static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
+    /// The `accounts:` list: entries `{id, name, manager, api_key_env}`, with their lines.
+    func accounts(_ node: Node) throws(ConfigError) -> [(Account, Int?)] {
+        guard let sequence = node.sequence else {
+            throw error(node, key: "accounts", "expected a list of accounts, each with id, name and manager")
+        }
+        var result: [(Account, Int?)] = []
+        for (index, entry) in sequence.enumerated() {
+            let path = "accounts[\(index)]"
+            let keys = try mapping(entry, key: path, allowed: ["id", "name", "manager", "api_key_env"])
+            guard let idNode = keys["id"] else { throw error(entry, key: "\(path).id", "every account needs an id") }
+            let id = try string(idNode, key: "\(path).id")
+            if let problem = AccountsCSV.problem(withID: id) { throw error(idNode, key: "\(path).id", problem) }
+            let name = try keys["name"].map { (node) throws(ConfigError) in try string(node, key: "\(path).name") }
+            let manager = try keys["manager"].map { (node) throws(ConfigError) in try string(node, key: "\(path).manager") }
+            let env = try keys["api_key_env"].map { (node) throws(ConfigError) in try variableName(node, key: "\(path).api_key_env") }
+            result.append((Account(id: id, name: name, manager: manager ?? "", apiKeyEnv: env), entry.mark?.line))
+        }
+        return result
+    }
+
+    private func format(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(value)
+    }
+}
+
+/// Which hosts count as this machine, for plain http and for the simulator's address.
+public enum Loopback {
+    /// `localhost`, an IPv4 literal in 127.0.0.0/8 in plain dotted decimal, or `::1` in any spelling.
+    public static func contains(_ host: String) -> Bool {
         var host = host.lowercased()
         if host.hasPrefix("[") && host.hasSuffix("]") {
             host = String(host.dropFirst().dropLast())
@@ -117,29 +146,5 @@ struct NodeReader {
         guard halves.count == 2 ? total < 8 : total == 8 else { return false }
         let all = head + Array(repeating: 0, count: 8 - total) + tail
         return all == [0, 0, 0, 0, 0, 0, 0, 1]
-    }
-
-    /// The `accounts:` list: entries `{id, name, manager, api_key_env}`, with their lines.
-    func accounts(_ node: Node) throws(ConfigError) -> [(Account, Int?)] {
-        guard let sequence = node.sequence else {
-            throw error(node, key: "accounts", "expected a list of accounts, each with id, name and manager")
-        }
-        var result: [(Account, Int?)] = []
-        for (index, entry) in sequence.enumerated() {
-            let path = "accounts[\(index)]"
-            let keys = try mapping(entry, key: path, allowed: ["id", "name", "manager", "api_key_env"])
-            guard let idNode = keys["id"] else { throw error(entry, key: "\(path).id", "every account needs an id") }
-            let id = try string(idNode, key: "\(path).id")
-            if let problem = AccountsCSV.problem(withID: id) { throw error(idNode, key: "\(path).id", problem) }
-            let name = try keys["name"].map { (node) throws(ConfigError) in try string(node, key: "\(path).name") }
-            let manager = try keys["manager"].map { (node) throws(ConfigError) in try string(node, key: "\(path).manager") }
-            let env = try keys["api_key_env"].map { (node) throws(ConfigError) in try variableName(node, key: "\(path).api_key_env") }
-            result.append((Account(id: id, name: name, manager: manager ?? "", apiKeyEnv: env), entry.mark?.line))
-        }
-        return result
-    }
-
-    private func format(_ value: Double) -> String {
-        value.rounded() == value ? String(Int(value)) : String(value)
     }
 }

@@ -99,11 +99,14 @@ public struct FetchRecord: Sendable, Hashable {
     public var rateLimited: Int
     public var latencyMillis: Int
     public var error: String?
+    /// Batches this fetch saw under two statuses among its status calls (the status attribution's anomalies).
+    public var anomalies: Int
 
     public init(
         runID: RunID, accountID: String, observedAt: UnixSeconds, outcome: FetchOutcome, httpStatus: Int?,
-        attempts: Int, requests: Int, retries: Int = 0, rateLimited: Int, latencyMillis: Int, error: String?
+        attempts: Int, requests: Int, retries: Int = 0, rateLimited: Int, latencyMillis: Int, error: String?, anomalies: Int = 0
     ) {
+        self.anomalies = anomalies
         self.runID = runID
         self.accountID = accountID
         self.observedAt = observedAt

@@ -106,14 +106,14 @@ extension SQLiteHistoryStore {
     ) async throws -> State {
         try await reduce("cannot read account fetches", sql: """
             SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, retries, rate_limited,
-                   latency_ms, error
+                   latency_ms, error, anomalies
             FROM account_fetches WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, account_id
             """, arguments: [start, end], into: initial, decode: { row in
                 guard let outcome = FetchOutcome(rawValue: row[3]) else { return nil }
                 return FetchRecord(
                     runID: row[0], accountID: row[1], observedAt: row[2], outcome: outcome, httpStatus: row[4],
                     attempts: row[5], requests: row[6], retries: row[7], rateLimited: row[8], latencyMillis: row[9],
-                    error: row[10])
+                    error: row[10], anomalies: row[11])
             }, update)
     }
 }

@@ -46,7 +46,7 @@ public struct ReportData: Sendable {
         // manager's fetches and batches alone: never a figure that includes other accounts.
         night.fetches = night.fetches.filter { ids.contains($0.accountID) }
         night.terminalDurations = night.terminalDurations.filter { ids.contains($0.accountID) }
-        night.collection = MetricsEngine.collectionHealth(night.fetches, configured: night.accounts.count, runs: night.runs.count)
+        night.collection = MetricsEngine.collectionHealth(night.fetches, accounts: night.accounts, runs: night.runs.count)
         night.timeToTerminal = DurationSummary(night.terminalDurations.map(\.seconds))
         var trends = trends
         trends.accounts = trends.accounts.restricted(to: ids)

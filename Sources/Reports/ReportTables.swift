@@ -181,6 +181,8 @@ public enum ReportTables {
             ("accounts_ok_at_least_once", health.accountsOK), ("accounts_last_fetch_failed", health.failedAccounts.count), ("runs", health.runs),
             ("requests", health.requests), ("retries", health.retries), ("rate_limited_429", health.rateLimited),
             ("latency_p50_ms", health.latencyP50Millis), ("latency_p95_ms", health.latencyP95Millis),
+            ("batches_seen_under_two_statuses", health.statusAnomalies), ("batches_disappeared", health.disappeared),
+            ("batches_reappeared", health.reappeared),
         ]
         for (key, value) in totals {
             rows.append([.text("total"), .text(key), value.map(Cell.integer) ?? .empty, .empty])

@@ -1,5 +1,6 @@
 import APISimulator
 import ArgumentParser
+import FPConfig
 import Foundation
 
 extension FPReport {
@@ -27,15 +28,20 @@ extension FPReport {
         var unauthorized: [String] = []
         @Option(help: "An account that answers 403 (repeatable).")
         var forbidden: [String] = []
+        @Option(help: "Virtual seconds per real second (the world moves while a client collects); 0 freezes the clock.")
+        var speed = 60.0
+        @Flag(inversion: .prefixedNo, help: "Batches that go missing and come back, and completions first reported failed.")
+        var churn = true
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
-            guard ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") else {
+            guard Loopback.contains(host) else {
                 throw ValidationError("--host must be a loopback address; the simulator is not meant to be reachable from a network")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
             guard (1...100_000).contains(accounts) else { throw ValidationError("--accounts must be from 1 to 100000") }
             guard (0...600_000).contains(latencyMs) else { throw ValidationError("--latency-ms must be from 0 to 600000") }
+            guard (0...86_400).contains(speed) else { throw ValidationError("--speed must be from 0 to 86400") }
         }
 
         func run() async throws {
@@ -48,8 +54,10 @@ extension FPReport {
             let server = try await SimulatorServer.start(
                 configuration: SimulatorConfiguration(
                     accounts: accounts, seed: seed, apiKey: key, faults: faultProfile,
-                    unauthorizedAccounts: Set(unauthorized), forbiddenAccounts: Set(forbidden), latencyMillis: latencyMs),
+                    unauthorizedAccounts: Set(unauthorized), forbiddenAccounts: Set(forbidden), latencyMillis: latencyMs,
+                    churn: churn),
                 host: host, port: port, logger: logger)
+            await server.state.run(speed: speed)
             // Written unbuffered so a script reading the first line gets it at once.
             FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))
             try await server.waitUntilStopped()

@@ -96,6 +96,63 @@ import Testing
         await server.stop()
     }
 
+    /// Against a world that moves while it is collected (a running clock), whose batches go
+    /// missing and come back and sometimes report one terminal status then another, collect
+    /// records the anomalies and the disappeared/reappeared events, keeps a consistent history,
+    /// and the report counts them in collection health (issue 12, item 5; issue 11, item 7).
+    @Test func aMovingWorldIsAttributedAndItsAnomaliesReported() async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: 40, seed: 9, apiKey: Self.secret, latencyMillis: 5, churn: true))
+        await server.state.set(to: server.configuration.start.addingTimeInterval(5 * 86_400))
+        // Six virtual hours a real second: batches move between an account's five status calls
+        await server.state.run(speed: 6 * 3600)
+        let list = server.world.accountIDs.map { "  - {id: \($0)}" }.joined(separator: "\n")
+        let config = try folder.write("""
+            api: {base_url: \(server.baseURL.absoluteString), concurrency: 4, timeout_seconds: 5}
+            database: history.sqlite
+            reports: {directory: out}
+            accounts:
+            \(list)
+            """, to: "fpreport.yaml")
+        for hour in 0..<10 {
+            let asOf = String(format: "2026-11-06T%02d:00:00Z", hour)
+            let run = try await CommandRunner.run(["collect", "--config", config, "--as-of", asOf], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            await server.state.advance(by: 3600)
+        }
+        let store = try SQLiteHistoryStore(path: folder.path("history.sqlite"))
+        #expect(try await store.consistencyProblems() == [])
+        let events = try await store.events(from: 0, to: .max)
+        #expect(events.contains { $0.kind == .disappeared })
+        #expect(events.contains { $0.kind == .reappeared })
+        // A completion first reported as a failure: a status event from one terminal status to another
+        var last: [String: BatchStatus] = [:]
+        var terminalToTerminal = 0
+        for event in events {
+            let key = event.accountID + "/" + event.batchID
+            if event.kind == .status, let before = last[key], before.isTerminal, event.status.isTerminal { terminalToTerminal += 1 }
+            last[key] = event.status
+        }
+        #expect(terminalToTerminal > 0)
+        let anomalies = try await store.fetches(from: 0, to: .max).reduce(0) { $0 + $1.anomalies }
+        #expect(anomalies > 0)
+
+        let report = try await CommandRunner.run(["report", "--config", config, "--as-of", "2026-11-06", "--formats", "csv"], environment: env)
+        #expect(report.status == 0, "\(report.stderr)")
+        let collection = try String(contentsOfFile: folder.path("out/2026-11-06/csv/collection.csv"), encoding: .utf8)
+        func total(_ key: String) -> Int? {
+            collection.components(separatedBy: "\r\n").first { $0.hasPrefix("total,\(key),") }
+                .flatMap { Int($0.split(separator: ",", omittingEmptySubsequences: false)[2]) }
+        }
+        #expect(total("batches_seen_under_two_statuses") == anomalies)
+        #expect(total("batches_disappeared") == events.filter { $0.kind == .disappeared }.count)
+        #expect(total("batches_reappeared") == events.filter { $0.kind == .reappeared }.count)
+        await server.stop()
+    }
+
     @Test func killMinus9NeverLeavesHalfAnAccount() async throws {
         try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
         let folder = try TemporaryDirectory()
