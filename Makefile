@@ -20,6 +20,8 @@ demo: build
 # The large tests (suites named *AtScale*: long histories, a million-row sheet, a browser) run
 # after the others, so they do not starve the collector's timing-sensitive tests of the 2 cores.
 test: deps
+	@# Every module a target imports must be declared in Package.swift.
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip AtScale
 	$(SWIFT) test --filter AtScale
 

@@ -12,24 +12,13 @@ extension FPReport {
         @OptionGroup var config: ConfigOption
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: "Observation time (ISO 8601, e.g. 2026-11-28T03:00:00Z); defaults to now.")
-        var asOf: String?
+        @Option(help: "Observation time (ISO 8601, e.g. 2026-11-28T03:00:00Z); defaults to now.", transform: Parse.instant)
+        var asOf: Date?
 
-        @Option(help: "Accounts allowed to fail before the exit code is 1.")
-        var maxFailed = 0
+        @OptionGroup var collection: CollectionOptions
 
         @Flag(help: "Collect even when another process holds the run lock (only for a run you know is hung).")
         var force = false
-
-        @Flag(help: "Print a machine-readable summary on standard output.")
-        var json = false
-
-        func validate() throws {
-            if let asOf, ISO8601.parse(asOf) == nil {
-                throw ValidationError("--as-of must be an ISO 8601 time such as 2026-11-28T03:00:00Z, got \"\(asOf)\"")
-            }
-            if maxFailed < 0 { throw ValidationError("--max-failed must be 0 or more") }
-        }
 
         func run() async throws {
             let logger = logging.bootstrap()
@@ -38,10 +27,10 @@ extension FPReport {
                 var job = CollectJob(config: configuration, keys: try KeyResolver.provider(for: configuration), logger: logger)
                 job.force = force
                 let progress = ProgressLine(label: "collect")
-                let report = try await job.run(asOf: asOf.flatMap(ISO8601.parse), progress: progress.update)
+                let report = try await job.run(asOf: asOf, progress: progress.update)
                 collected = report
                 progress.finish()
-                try CollectionOutput(report: report, json: json, maxFailed: maxFailed).emit()
+                try CollectionOutput(report: report, json: collection.json, maxFailed: collection.maxFailed).emit()
             }
         }
     }

@@ -15,13 +15,13 @@ extension FPReport {
         @Option(help: "Seed of the simulated world; the same seed gives the same report.") var seed: UInt64 = 1
         @Option(help: "Report folder.") var out = "Reports"
         @Option(help: "History database, recreated on every demo.") var database = "data/demo-history.sqlite"
-        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).") var formats = "csv,xlsx,html"
+        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).", transform: Parse.formats)
+        var formats: Set<ReportFormat> = [.csv, .xlsx, .html]
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
             guard (1...100_000).contains(accounts) else { throw ValidationError("--accounts must be from 1 to 100000") }
             guard (1...366).contains(days) else { throw ValidationError("--days must be from 1 to 366") }
-            _ = try FormatList.parse(formats)
         }
 
         func run() async throws {
@@ -32,7 +32,7 @@ extension FPReport {
                 job.accounts = accounts
                 job.days = days
                 job.seed = seed
-                job.formats = try FormatList.parse(formats)
+                job.formats = formats
                 let progress = ProgressLine(label: "simulated runs")
                 let started = Date()
                 let outcome = try await job.run(logger: logger, progress: progress.update)
@@ -44,20 +44,5 @@ extension FPReport {
                 print(String(format: "Done in %.1f s.", Date().timeIntervalSince(started)))
             }
         }
-    }
-}
-
-/// `--formats csv,xlsx,html`.
-enum FormatList {
-    static func parse(_ text: String) throws -> Set<ReportFormat> {
-        var formats: Set<ReportFormat> = []
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            guard let format = ReportFormat(rawValue: name) else {
-                throw ValidationError("--formats takes csv, xlsx and html, comma-separated; \"\(name)\" is not one of them")
-            }
-            formats.insert(format)
-        }
-        guard !formats.isEmpty else { throw ValidationError("--formats needs at least one of csv, xlsx, html") }
-        return formats
     }
 }

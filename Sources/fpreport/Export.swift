@@ -23,8 +23,8 @@ extension FPReport {
 
         @Argument(help: "What to export: batches.") var table: Table
 
-        @Option(help: "Only batches first seen on or after this day (YYYY-MM-DD).") var since: String?
-        @Option(help: "Only batches first seen on or before this day (YYYY-MM-DD).") var until: String?
+        @Option(help: "Only batches first seen on or after this day (YYYY-MM-DD).", transform: Parse.day) var since: String?
+        @Option(help: "Only batches first seen on or before this day (YYYY-MM-DD).", transform: Parse.day) var until: String?
 
         func run() async throws {
             _ = logging.bootstrap()

@@ -15,31 +15,17 @@ extension FPReport {
         @OptionGroup var config: ConfigOption
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: "Rebuild this past night (YYYY-MM-DD) from the history instead of collecting.")
+        @Option(help: "Rebuild this past night (YYYY-MM-DD) from the history instead of collecting.", transform: Parse.day)
         var asOf: String?
-        @Option(help: "Accounts allowed to fail before the exit code is 1.")
-        var maxFailed = 0
-        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).")
-        var formats = "csv,xlsx,html"
-        @Flag(help: "Start CSV files with a UTF-8 byte-order mark (for older Excel).")
-        var csvBom = false
-        @Flag(help: "Print a machine-readable summary of the collection on standard output.")
-        var json = false
-
-        func validate() throws {
-            _ = try FormatList.parse(formats)
-            if let asOf, ReportWindow(date: asOf, timeZone: .gmt) == nil {
-                throw ValidationError("--as-of must be a calendar date YYYY-MM-DD, got \"\(asOf)\"")
-            }
-        }
+        @OptionGroup var collection: CollectionOptions
+        @OptionGroup var output: ReportFormatOptions
 
         func run() async throws {
             let logger = logging.bootstrap()
             let configuration = try config.load()
             try await runMonitored(configuration, job: "nightly") { collected in
                 let collect = CollectJob(config: configuration, keys: try KeyResolver.provider(for: configuration), logger: logger)
-                var job = NightlyJob(
-                    collect: collect, builder: ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom))
+                var job = NightlyJob(collect: collect, builder: output.builder)
                 job.now = { Date() }
                 let progress = ProgressLine(label: "collect")
                 let building = ProgressLine(label: "report")
@@ -53,12 +39,12 @@ extension FPReport {
                     collected = outcome.collection
                     Failure.report("published \(outcome.published.folder.path) (\(outcome.published.files.count) files)")
                     if let collection = outcome.collection {
-                        try CollectionOutput(report: collection, json: json, maxFailed: maxFailed).emit()
+                        try CollectionOutput(report: collection, json: self.collection.json, maxFailed: self.collection.maxFailed).emit()
                     }
                 } catch NightlyError.reportFailed(let collection, let underlying) {
                     collected = collection
                     progress.finish()
-                    if let collection { try? CollectionOutput(report: collection, json: json, maxFailed: .max).emit() }
+                    if let collection { try? CollectionOutput(report: collection, json: self.collection.json, maxFailed: .max).emit() }
                     Failure.report("error: the report could not be built: \(underlying)")
                     throw ExitCode(2)
                 }

@@ -13,12 +13,8 @@ extension FPReport {
         @OptionGroup var config: ConfigOption
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: "Days of history to keep.") var keepDays: Int
+        @Option(help: "Days of history to keep.", transform: Parse.count(atLeast: 1)) var keepDays: Int
         @Flag(help: "Print what would be removed without removing it.") var dryRun = false
-
-        func validate() throws {
-            guard keepDays >= 1 else { throw ValidationError("--keep-days must be 1 or more") }
-        }
 
         func run() async throws {
             _ = logging.bootstrap()

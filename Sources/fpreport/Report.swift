@@ -11,22 +11,17 @@ extension FPReport {
         @OptionGroup var config: ConfigOption
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: "The night to report (YYYY-MM-DD in the report time zone); defaults to the day of the latest run.")
+        @Option(help: "The night to report (YYYY-MM-DD in the report time zone); defaults to the day of the latest run.",
+                transform: Parse.day)
         var asOf: String?
 
-        @Option(help: "Formats to write: csv, xlsx, html (comma-separated).")
-        var formats = "csv,xlsx,html"
-
-        @Flag(help: "Start CSV files with a UTF-8 byte-order mark (for older Excel).")
-        var csvBom = false
-
-        func validate() throws { _ = try FormatList.parse(formats) }
+        @OptionGroup var output: ReportFormatOptions
 
         func run() async throws {
             _ = logging.bootstrap()
             let configuration = try config.load()
             try await runMapped {
-                let builder = ReportBuilder(formats: try FormatList.parse(formats), csvByteOrderMark: csvBom)
+                let builder = output.builder
                 let building = ProgressLine(label: "report")
                 let published = try await ReportJob(config: configuration, builder: builder)
                     .run(date: asOf, progress: building.update)

@@ -254,6 +254,21 @@ import Testing
         await server.stop()
     }
 
+    /// Options are typed: a bad value is refused while parsing (64), naming the option.
+    @Test(arguments: [
+        (["collect", "--as-of", "junk"], "The value 'junk' is invalid for '--as-of <as-of>': expected an ISO 8601 time"),
+        (["collect", "--max-failed=-1"], "'--max-failed <max-failed>': expected a whole number of 0 or more"),
+        (["report", "--formats", "csv,pdf"], "'--formats <formats>': expected csv, xlsx and html, comma-separated; \"pdf\" is not one of them"),
+        (["nightly", "--as-of", "2026-13-01"], "'--as-of <as-of>': expected a calendar date YYYY-MM-DD"),
+        (["prune", "--keep-days", "0"], "'--keep-days <keep-days>': expected a whole number of 1 or more"),
+    ])
+    func badOptionValuesAreRefusedWhileParsing(arguments: [String], message: String) async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
+        let result = try await CommandRunner.run([arguments[0], "--config", "/nonexistent.yaml"] + arguments.dropFirst())
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test func everyAccountFailingExits2() async throws {
         try #require(CommandRunner.executable() != nil, "build the fpreport executable first (swift build)")
         let folder = try TemporaryDirectory()
