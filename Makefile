@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/fpreport
 FORMATS ?= csv,xlsx,html
 
-.PHONY: all deps build demo test bench bench-quick check-outputs clean
+.PHONY: all deps build demo test bench bench-quick check-outputs install deb clean
 
 all: build
 
@@ -44,6 +44,24 @@ bench-quick: deps
 # Runs the demo's reports through LibreOffice, openpyxl, the Nu validator and Chromium.
 check-outputs: demo
 	scripts/check-outputs.sh
+
+# A binary that starts on a server without the Swift toolchain: the Swift runtime and Foundation
+# linked in (--static-swift-stdlib), only system libraries (SQLite, libxlsxwriter, zlib…) loaded.
+PREFIX ?= /usr/local
+DESTDIR ?=
+RELEASE_BIN := .build/release/fpreport
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product fpreport
+	scripts/check-binary.sh $(RELEASE_BIN)
+	install -D -s -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/fpreport
+	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/fpreport/README.md
+	install -d $(DESTDIR)$(PREFIX)/share/doc/fpreport/examples
+	install -m 644 config/fpreport.example.yaml config/accounts.example.csv config/fpreport.cron \
+		config/fpreport-nightly.service config/fpreport-nightly.timer $(DESTDIR)$(PREFIX)/share/doc/fpreport/examples/
+
+# dist/fpreport_VERSION_ARCH.deb, with the systemd units and Depends on the runtime libraries.
+deb:
+	scripts/make-deb.sh
 
 clean:
 	rm -rf .build data Reports/20* Reports/latest Reports/index.html
