@@ -27,7 +27,9 @@ public enum ISO8601 {
     /// `2026-11-28T04:00:00+01:00`: local time in `timeZone` with its offset, as reports show it
     /// (`Z` for UTC). Written by hand from the civil calendar: reports format hundreds of thousands
     /// of times, and Foundation's format styles cost microseconds each.
-    public static func format(_ date: Date, in timeZone: TimeZone) -> String {
+    /// `separator` between date and time: `T` as ISO 8601 has it, or a space for people
+    /// (`2026-11-14 16:00:30+01:00`, in report tables).
+    public static func format(_ date: Date, in timeZone: TimeZone, separator: String = "T") -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let offset = Int64(timeZone.secondsFromGMT(for: date))
         let local = seconds + offset
@@ -47,7 +49,7 @@ public enum ISO8601 {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + separator
         text += pad(rest / 3600, 2) + ":" + pad(rest % 3600 / 60, 2) + ":" + pad(rest % 60, 2)
         if offset == 0 { return text + "Z" }
         let magnitude = abs(offset)

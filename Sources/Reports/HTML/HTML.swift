@@ -73,14 +73,15 @@ enum HTML {
 
     static func time(_ seconds: UnixSeconds, _ zone: TimeZone) -> String {
         let iso = ISO8601.format(Date(unixSeconds: seconds), in: zone)
-        let shown = iso.replacingOccurrences(of: "T", with: " ")
+        let shown = ISO8601.format(Date(unixSeconds: seconds), in: zone, separator: " ")
         return "<time datetime=\"\(iso)\">\(escape(shown))</time>"
     }
 
     /// The same time as plain text, for table cells: a `<time>` element per cell is 40 bytes more,
     /// on thousands of rows a night, and the text already carries its offset.
     static func timeText(_ seconds: UnixSeconds, _ zone: TimeZone) -> String {
-        ISO8601.format(Date(unixSeconds: seconds), in: zone).replacingOccurrences(of: "T", with: " ")
+        // Formatted with the space at once: Foundation's replacingOccurrences was 4 % of a night's report.
+        ISO8601.format(Date(unixSeconds: seconds), in: zone, separator: " ")
     }
 
     static func percent(_ value: Double?) -> String {
