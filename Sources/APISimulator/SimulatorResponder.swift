@@ -61,21 +61,8 @@ struct SimulatorResponder: Sendable {
 
     /// 400 with the contract's error body (`message`, `code`).
     static func badRequest(_ message: String) -> Reply {
-        Reply(status: 400, body: #"{"message":"\#(jsonEscaped(message))","code":"invalid_parameter"}"#)
-    }
-
-    /// `text` as the inside of a JSON string (what a client sent is echoed only escaped).
-    static func jsonEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{0}"..."\u{1F}", "\u{7F}"...: out += String(format: "\\u%04x", scalar.value <= 0xFFFF ? scalar.value : 0xFFFD)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        // What the client sent is echoed only as a JSON string literal.
+        Reply(status: 400, body: #"{"message":\#(JSONString.literal(message)),"code":"invalid_parameter"}"#)
     }
 
     static func forbidden(_ message: String) -> Reply {

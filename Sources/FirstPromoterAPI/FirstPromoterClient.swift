@@ -151,8 +151,8 @@ public struct FirstPromoterClient: Sendable {
         return message.isEmpty ? code : "\(code): \(message)"
     }
 
-    /// `Retry-After` as seconds, from either delta-seconds or an HTTP date.
-    static func retryAfter(_ headers: HTTPHeaders) -> Double? {
+    /// `Retry-After` as seconds from `now`, from either delta-seconds or an HTTP date.
+    public static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Double? {
         guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(value), seconds >= 0, seconds.isFinite { return min(seconds, 3600) }
         // An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms a server may still send.
@@ -161,7 +161,7 @@ public struct FirstPromoterClient: Sendable {
         formatter.timeZone = TimeZone(identifier: "GMT")
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
             formatter.dateFormat = format
-            if let date = formatter.date(from: value) { return min(max(0, date.timeIntervalSinceNow), 3600) }
+            if let date = formatter.date(from: value) { return min(max(0, date.timeIntervalSince(now)), 3600) }
         }
         return nil
     }

@@ -93,13 +93,16 @@ import Testing
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
+        let now = Date(timeIntervalSince1970: 1_794_000_000)
         for format in ["EEE, dd MMM yyyy HH:mm:ss 'GMT'", "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", "EEE MMM d HH:mm:ss yyyy"] {
             formatter.dateFormat = format
-            let date = formatter.string(from: Date().addingTimeInterval(30))
-            let (result, _) = try await call { _, _ in .init(status: 429, headers: ["Retry-After": date]) }
-            let seconds = try #require(failure(result)?.retryAfterSeconds, "\(date)")
-            #expect(seconds > 25 && seconds <= 30, "\(date): \(seconds)")
+            let date = formatter.string(from: now.addingTimeInterval(30))
+            #expect(FirstPromoterClient.retryAfter(["Retry-After": date], now: now) == 30, "\(date)")
         }
+        // Through the client too: a date in the past means now
+        let past = formatter.string(from: Date().addingTimeInterval(-60))
+        let (result, _) = try await call { _, _ in .init(status: 429, headers: ["Retry-After": past]) }
+        #expect(failure(result)?.retryAfterSeconds == 0)
         let (unavailable, _) = try await call { _, _ in .init(status: 503, headers: ["Retry-After": "5"]) }
         #expect(failure(unavailable)?.outcome == .serverError)
         #expect(failure(unavailable)?.retryAfterSeconds == 5)

@@ -91,37 +91,14 @@ enum Assets {
         for (index, account) in accounts.enumerated() {
             let rate = account.failureRate.map { HTML.percentText($0) } ?? "–"
             let fields = [
-                JavaScript.string(account.accountID), JavaScript.string(account.name), JavaScript.string(account.manager),
-                JavaScript.string(Slug.make(account.accountID)),
+                JSONString.literal(account.accountID), JSONString.literal(account.name), JSONString.literal(account.manager),
+                JSONString.literal(Slug.make(account.accountID)),
                 account.hasData ? String(account.completed) : "\"–\"", account.hasData ? String(account.failed) : "\"–\"",
-                JavaScript.string(account.hasData ? rate : "–"), String(account.stuck),
-                JavaScript.string(ReportTables.collectionState(account)),
+                JSONString.literal(account.hasData ? rate : "–"), String(account.stuck),
+                JSONString.literal(ReportTables.collectionState(account)),
             ]
             try emit("[" + fields.joined(separator: ",") + (index + 1 < accounts.count ? "],\n" : "]\n"))
         }
         try emit("];\n")
-    }
-}
-
-/// JavaScript literals for text from the API or the configuration.
-enum JavaScript {
-    /// A double-quoted string literal that cannot end its script or its string early: quotes,
-    /// backslashes, control characters, `<` and the two JavaScript line separators are escaped.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
