@@ -103,7 +103,7 @@ import XLSXWriter
         #expect(cells.contains("sheet2.xml!A2=46340"))
         #expect(cells.contains("sheet3.xml!A2=46340"))
         #expect(cells.contains("sheet4.xml!A8=46340"), "the fleet's last day")
-        #expect(cells.contains("sheet2.xml!A1=date (Europe/Berlin)"))
+        #expect(cells.contains("sheet2.xml!A1=Date (Europe/Berlin)"))
         let styles = try helpers.unzipText(folder.path("dates.xlsx"), part: "xl/styles.xml")
         #expect(styles.contains("formatCode=\"yyyy\\-mm\\-dd\"") || styles.contains("formatCode=\"yyyy-mm-dd\""))
         #expect(CSVWriter(timeZone: .gmt).render(ReportTables.statuses(data)).contains("\r\n2026-11-14,pending,"))

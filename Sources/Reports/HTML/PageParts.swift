@@ -92,13 +92,13 @@ enum PageParts {
             }
         }
         return HTML.table(
-            caption: HTML.escape(caption), headers: zip(table.columns, numeric).map { ($0, numeric: $1) }, rows: rows, id: id)
+            caption: HTML.escape(caption), headers: zip(table.columns, numeric).map { (ColumnLabel.label($0), numeric: $1) }, rows: rows, id: id)
     }
 
     /// A small table as plain markup, no sorting: the data behind a chart, on every account page.
     static func plainTable(_ table: Table, zone: TimeZone, caption: String) -> String {
         var out = "<table class=\"chart-data\"><caption>\(HTML.escape(caption))</caption><thead><tr>"
-        for column in table.columns { out += "<th scope=\"col\">\(HTML.escape(column))</th>" }
+        for column in table.columns { out += "<th scope=\"col\">\(HTML.escape(ColumnLabel.label(column)))</th>" }
         out += "</tr></thead><tbody>"
         for row in table.rows {
             out += "<tr>"

@@ -101,7 +101,8 @@ struct WorkbookReport {
         let zone = data.timeZone.reportName
         let kinds = columnKinds(table)
         for (column, name) in table.columns.enumerated() {
-            let label = kinds[column] == .timestamp || kinds[column] == .date ? "\(name) (\(zone))" : name
+            let words = ColumnLabel.label(name)
+            let label = kinds[column] == .timestamp || kinds[column] == .date ? "\(words) (\(zone))" : words
             try sheet.write(label, row: 0, column: column, format: Self.header)
         }
         for (column, width) in widths(table, kinds: kinds).enumerated() {
@@ -172,7 +173,8 @@ struct WorkbookReport {
     /// Widths in characters from the longest rendered value (the C library has no autofit).
     func widths(_ table: Table, kinds: [Kind]) -> [Double] {
         table.columns.enumerated().map { column, name in
-            var longest = kinds[column] == .timestamp ? name.count + data.timeZone.reportName.count + 3 : name.count
+            let label = ColumnLabel.label(name)
+            var longest = kinds[column] == .timestamp ? label.count + data.timeZone.reportName.count + 3 : label.count
             if kinds[column] == .timestamp { longest = max(min(longest, 22), 17) }
             for row in table.rows.prefix(2000) {
                 switch row[column] {
@@ -232,12 +234,15 @@ struct WorkbookReport {
         row += 1
         let headerRow = row
         for (column, name) in table.columns.enumerated() {
-            try sheet.write(name, row: row, column: column, format: Self.header)
+            try sheet.write(ColumnLabel.label(name), row: row, column: column, format: Self.header)
         }
         for cells in table.rows {
             row += 1
             for (column, cell) in cells.enumerated() {
-                if column == 1, case .timestamp(let seconds) = cell {
+                if column == 0, case .text(let metric) = cell {
+                    // The headline figures under words; the machine name stays in summary.csv.
+                    try sheet.write(ColumnLabel.label(metric), row: row, column: column)
+                } else if column == 1, case .timestamp(let seconds) = cell {
                     // One column mixes kinds here; show times as text with their offset so none is ambiguous.
                     try sheet.write(ISO8601.format(Date(unixSeconds: seconds), in: data.timeZone), row: row, column: column)
                 } else {
