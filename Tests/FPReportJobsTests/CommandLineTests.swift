@@ -211,16 +211,7 @@ import Testing
             let other = try folder.write(yaml, to: "\(copy).yaml")
             let run = try await CommandRunner.run(["report", "--config", other, "--as-of", "2026-11-05"], environment: env)
             #expect(run.status == 0, "\(run.stderr)")
-            let root = folder.path("\(copy)/2026-11-05")
-            let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
-            var tree: [String: Data] = [:]
-            for file in files {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: root + "/" + file, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    tree[file] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + file))
-                }
-            }
-            trees.append(tree)
+            trees.append(try folder.files(under: "\(copy)/2026-11-05"))
         }
         #expect(trees[0].keys.contains("report.xlsx") && trees[0].keys.contains { $0.hasPrefix("managers/") && $0.hasSuffix(".xlsx") })
         #expect(trees[0].count > 10)

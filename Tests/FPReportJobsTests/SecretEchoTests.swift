@@ -63,14 +63,9 @@ import Testing
         #expect(accounts.contains("proxy error for Bearer \(SecretRedactor.marker)"))
         // ...and no form of the key is anywhere: output, database, reports, workbooks' parts
         var texts = ["stdout and stderr": collect.stdout + collect.stderr + report.stdout + report.stderr]
-        let files = FileManager.default.enumerator(atPath: folder.path(""))?.compactMap { $0 as? String } ?? []
-        for file in files {
-            let path = folder.path(file)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  file != "fpreport.yaml" else { continue }
-            texts[file] = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-            if file.hasSuffix(".xlsx") { texts[file + " (unzipped)"] = try unzipped(path) }
+        for (file, bytes) in try folder.files() where file != "fpreport.yaml" {
+            texts[file] = String(decoding: bytes, as: UTF8.self)
+            if file.hasSuffix(".xlsx") { texts[file + " (unzipped)"] = try unzipped(folder.path(file)) }
         }
         #expect(texts.keys.contains { $0.hasSuffix("report.xlsx (unzipped)") })
         #expect(texts.keys.contains { $0.hasSuffix("history.sqlite") })

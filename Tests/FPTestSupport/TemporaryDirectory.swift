@@ -18,5 +18,19 @@ public struct TemporaryDirectory: Sendable {
         return file.path
     }
 
+    /// Every regular file below `component` ("" for the whole folder), by its path relative to it.
+    public func files(under component: String = "") throws -> [String: Data] {
+        let root = url.appendingPathComponent(component)
+        var files: [String: Data] = [:]
+        for case let file as String in FileManager.default.enumerator(atPath: root.path) ?? .init() {
+            var isDirectory: ObjCBool = false
+            let path = root.appendingPathComponent(file).path
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[file] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+        }
+        return files
+    }
+
     public func remove() { try? FileManager.default.removeItem(at: url) }
 }

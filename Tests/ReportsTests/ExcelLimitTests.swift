@@ -24,14 +24,19 @@ import XLSXWriter
         return try helpers.python(script, [path, part])
     }
 
-    @Test func aLowerLimitCutsEveryLongTableTheSameWay() async throws {
-        let data = try await ReportFixture.data(try await ReportFixture.history())
+    /// Every cell of the workbook of `data` written with `configure`'s limits.
+    func cells(of data: ReportData, _ configure: (inout WorkbookReport) -> Void) throws -> [String] {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         var workbook = WorkbookReport(data: data)
-        workbook.rowLimit = 10
-        try workbook.write(to: folder.url.appendingPathComponent("small.xlsx"))
-        let cells = try helpers.cellValues(folder.path("small.xlsx"))
+        configure(&workbook)
+        try workbook.write(to: folder.url.appendingPathComponent("report.xlsx"))
+        return try helpers.cellValues(folder.path("report.xlsx"))
+    }
+
+    @Test func aLowerLimitCutsEveryLongTableTheSameWay() async throws {
+        let data = try await ReportFixture.data(try await ReportFixture.history())
+        let cells = try cells(of: data) { $0.rowLimit = 10 }
         // Daily trend (sheet4): 28 rows in the fixture's 7 days, 8 shown under the header, the note on row 10.
         let daily = ReportTables.daily(data).rows.count
         #expect(cells.contains("sheet4.xml!A10=\(daily - 8) more rows left out: a sheet ends at 10 rows; the full table is csv/daily.csv."))
@@ -44,12 +49,7 @@ import XLSXWriter
 
     @Test func aLargeFleetsDailySheetHoldsTheFleetsDaysAndSaysWhereTheAccountsAre() async throws {
         let data = try await ReportFixture.data(try await ReportFixture.history())
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        var workbook = WorkbookReport(data: data)
-        workbook.maxDailyRows = 10
-        try workbook.write(to: folder.url.appendingPathComponent("fleet.xlsx"))
-        let cells = try helpers.cellValues(folder.path("fleet.xlsx"))
+        let cells = try cells(of: data) { $0.maxDailyRows = 10 }
         let days = data.trends.fleet.count
         // The fleet's rows (scope "fleet"), no account's, then the note two rows below them.
         #expect(cells.filter { $0.hasPrefix("sheet4.xml!B") }.count == days + 1)
@@ -77,12 +77,7 @@ import XLSXWriter
             #expect(Array(short[(30 + account * 7)..<(30 + account * 7 + 7)]) == Array(full[start..<(start + 7)]))
         }
         // And the workbook's Daily trend sheet does the same and says so
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        var workbook = WorkbookReport(data: data)
-        workbook.maxFullDailyRows = 89
-        try workbook.write(to: folder.url.appendingPathComponent("week.xlsx"))
-        let cells = try helpers.cellValues(folder.path("week.xlsx"))
+        let cells = try cells(of: data) { $0.maxFullDailyRows = 89 }
         #expect(cells.filter { $0.hasPrefix("sheet4.xml!B") && $0.hasSuffix("=account") }.count == 3 * 7)
         #expect(cells.contains("sheet4.xml!A\(30 + 21 + 3)=\(WorkbookReport.shortAccountDaysNote(7))"))
         #expect(cells.contains { $0.hasPrefix("sheet1.xml!") && $0.hasSuffix(WorkbookReport.shortAccountDaysNote(7)) })
