@@ -1,4 +1,5 @@
 import FPModel
+import HistoryStore
 
 /// Every account's daily points over a run of days, stored by column.
 ///
@@ -14,21 +15,59 @@ public struct AccountSeries: Sendable {
         var hasRun: Bool
     }
 
-    /// Batches that entered each status on one day (a day's entries fit 32 bits many times over).
-    struct Entries: Sendable, Hashable {
+    /// What one account's batches did on one day, counted by the one rule for "entered a status"
+    /// (``add(_:baseline:)``): the night's figures are the one-day case of the same grid.
+    /// A day's counts fit 32 bits many times over.
+    struct DayActivity: Sendable, Hashable {
         var pending: Int32 = 0
+        var inProgress: Int32 = 0
         var completed: Int32 = 0
         var failed: Int32 = 0
         var stopped: Int32 = 0
+        var disappeared: Int32 = 0
+        var reappeared: Int32 = 0
 
-        mutating func count(_ status: BatchStatus) {
+        /// Counts `event` of an account first collected at `baseline`.
+        ///
+        /// A status change is an entry; so is a batch first seen after the account's first
+        /// collection (it arrived, or arrived and moved, between two runs). What the first
+        /// collection finds is the baseline, not news: counting it would report an account's whole
+        /// past as one night's throughput.
+        mutating func add(_ event: BatchEventRecord, baseline: UnixSeconds?) {
+            switch event.kind {
+            case .status: enter(event.status)
+            case .firstSeen: if let baseline, event.observedAt > baseline { enter(event.status) }
+            case .disappeared: disappeared += 1
+            case .reappeared: reappeared += 1
+            case .progress: break
+            }
+        }
+
+        private mutating func enter(_ status: BatchStatus) {
             switch status {
             case .pending: pending += 1
+            case .inProgress: inProgress += 1
             case .completed: completed += 1
             case .failed: failed += 1
             case .stopped: stopped += 1
-            case .inProgress: break
             }
+        }
+
+        func entered(_ status: BatchStatus) -> Int {
+            switch status {
+            case .pending: Int(pending)
+            case .inProgress: Int(inProgress)
+            case .completed: Int(completed)
+            case .failed: Int(failed)
+            case .stopped: Int(stopped)
+            }
+        }
+
+        /// The statuses entered at least once, with how many batches entered each.
+        var entries: [BatchStatus: Int] {
+            var entries: [BatchStatus: Int] = [:]
+            for status in BatchStatus.allCases where entered(status) > 0 { entries[status] = entered(status) }
+            return entries
         }
     }
 
@@ -37,15 +76,18 @@ public struct AccountSeries: Sendable {
     let rows: [String: Int]
     /// Whether the account had a successful fetch that day: a day without one is a gap.
     var fetched: DayGrid<Bool>
-    var entered: DayGrid<Entries>
+    var entered: DayGrid<DayActivity>
     var gains: DayGrid<Int>
     var atEnd: DayGrid<StatusCounts>
+    /// Whether the account counts in its scope's total that day: it is configured, or was
+    /// collected that day (an account removed from the configuration counts on its last days).
+    var counted: DayGrid<Bool>
 
     /// No accounts and no days.
     public static let empty = AccountSeries(
         days: [], rows: [:], fetched: .init(accounts: 0, days: 0, filledWith: false),
-        entered: .init(accounts: 0, days: 0, filledWith: Entries()), gains: .init(accounts: 0, days: 0, filledWith: 0),
-        atEnd: .init(accounts: 0, days: 0, filledWith: StatusCounts()))
+        entered: .init(accounts: 0, days: 0, filledWith: DayActivity()), gains: .init(accounts: 0, days: 0, filledWith: 0),
+        atEnd: .init(accounts: 0, days: 0, filledWith: StatusCounts()), counted: .init(accounts: 0, days: 0, filledWith: false))
 
     /// How many accounts have a series.
     public var count: Int { rows.count }
@@ -84,7 +126,30 @@ public struct AccountSeries: Sendable {
         let old = kept.map(\.value)
         return AccountSeries(
             days: days, rows: Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.key, $0) }),
-            fetched: fetched.rows(old), entered: entered.rows(old), gains: gains.rows(old), atEnd: atEnd.rows(old))
+            fetched: fetched.rows(old), entered: entered.rows(old), gains: gains.rows(old), atEnd: atEnd.rows(old),
+            counted: counted.rows(old))
+    }
+
+    /// The series of the scope these accounts make: each day, the sum of their points on the days
+    /// they count. The fleet's series and a manager's are this, over their own accounts.
+    public func total() -> [DailyPoint] {
+        var total = days.map {
+            DailyPoint(
+                date: $0.date, hasData: $0.hasRun, completed: 0, failed: 0, stopped: 0, enteredPending: 0, atEnd: StatusCounts(),
+                progressGain: 0, hours: $0.hours)
+        }
+        for row in 0..<count {
+            for day in days.indices where counted[row, day] {
+                let point = point(row: row, day: day)
+                total[day].completed += point.completed
+                total[day].failed += point.failed
+                total[day].stopped += point.stopped
+                total[day].enteredPending += point.enteredPending
+                total[day].progressGain += point.progressGain
+                total[day].atEnd += point.atEnd
+            }
+        }
+        return total
     }
 }
 

@@ -19,37 +19,55 @@ public struct DailyPoint: Sendable, Hashable {
     public var pointsPerHour: Double { Double(progressGain) / hours }
 }
 
-/// Daily trends and the day-over-day and week-over-week comparisons.
+/// Daily trends of one scope (the fleet, a manager's accounts) and its accounts.
 public struct Trends: Sendable {
-    /// Oldest first, ending with the report's own day.
+    /// Oldest first, ending with the report's own day: the total of ``accounts``.
     public var fleet: [DailyPoint]
     /// Per account, oldest first.
     public var accounts: AccountSeries
 
+    init(accounts: AccountSeries) {
+        self.accounts = accounts
+        fleet = accounts.total()
+    }
+
+    /// No days.
+    public static let empty = Trends(accounts: .empty)
+
     /// The day before the report day and the same day a week before (nil outside the series).
     public var dayBefore: DailyPoint? { fleet.count >= 2 ? fleet[fleet.count - 2] : nil }
     public var weekBefore: DailyPoint? { fleet.count >= 8 ? fleet[fleet.count - 8] : nil }
+
+    /// The trends of the scope that `ids` make, from their series alone (SPEC section 4, Scopes).
+    public func scoped(to ids: Set<String>) -> Trends { Trends(accounts: accounts.restricted(to: ids)) }
 }
 
 extension MetricsEngine {
     /// The `days` days ending with `window`, per account and for the fleet.
-    ///
-    /// Four range reads for the whole period, each folded row by row into a grid of accounts × days,
-    /// rather than one summary per day (minutes against seconds on 10,000 accounts) or a month of
-    /// rows held in memory. The result equals ``summary(_:)`` day by day (tested).
     public func trends(endingWith window: ReportWindow, days: Int = 30) async throws -> Trends {
         let windows = stride(from: days - 1, through: 0, by: -1).map { window.shifted(byDays: -$0) }
-        guard !windows.isEmpty else { return Trends(fleet: [], accounts: .empty) }
+        guard !windows.isEmpty else { return .empty }
+        return Trends(accounts: try await accountDays(windows, known: try await history.accounts(), countsAtEnd: true))
+    }
+
+    /// Every account's activity on each of `windows` (consecutive days): what it entered, its
+    /// progress, whether the day has data, and (with `countsAtEnd`) its counts at each day's end.
+    ///
+    /// The one place these are counted: the night's figures are the one-day case, the trends the
+    /// 30-day case. Four range reads for the whole period, each folded row by row into a grid of
+    /// accounts × days, rather than one summary per day (minutes against seconds on 10,000
+    /// accounts) or a month of rows held in memory. Accounts neither configured nor collected in
+    /// the period are left out; one collected but no longer configured counts on the days it was.
+    func accountDays(_ windows: [ReportWindow], known: [AccountRecord], countsAtEnd: Bool) async throws -> AccountSeries {
+        let days = windows.count
         let calendar = DayIndex(windows)
         let (start, end) = (calendar.start, calendar.end)
-
-        let known = try await history.accounts()
         let rows = Dictionary(known.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let baselines = known.map(\.firstCollectedAt)
         let count = known.count
 
-        // Two marks per account and day: fetched at all (which accounts a day reports, as in
-        // summary(_:)) and fetched successfully (whether the day has data: SPEC section 4, Gaps).
+        // Two marks per account and day: fetched at all (whether it counts that day) and fetched
+        // successfully (whether the day has data: SPEC section 4, Gaps).
         let (fetched, succeeded) = try await history.reduceFetches(
             from: start, to: end,
             into: { (DayGrid(accounts: count, days: days, filledWith: false), DayGrid(accounts: count, days: days, filledWith: false)) }
@@ -59,49 +77,35 @@ extension MetricsEngine {
             if fetch.outcome == .ok { grids.1[row, day] = true }
         }
         let entered = try await history.reduceEvents(
-            from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: AccountSeries.Entries()) }
+            from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: AccountSeries.DayActivity()) }
         ) { grid, event in
-            guard let row = rows[event.accountID], let day = calendar.day(of: event.observedAt),
-                  Self.isEntry(event, baseline: baselines[row]) else { return }
-            grid[row, day].count(event.status)
+            guard let row = rows[event.accountID], let day = calendar.day(of: event.observedAt) else { return }
+            grid[row, day].add(event, baseline: baselines[row])
         }
         let gains = try await history.reduceProgressSteps(from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: 0) }) {
             grid, step in
             guard let row = rows[step.accountID], let day = calendar.day(of: step.observedAt) else { return }
             grid[row, day] += step.gain
         }
-        let atEnd = try await endOfDayCounts(rows: rows, days: days, calendar: calendar)
+        let atEnd = countsAtEnd
+            ? try await endOfDayCounts(rows: rows, days: days, calendar: calendar)
+            : DayGrid(accounts: count, days: days, filledWith: StatusCounts())
 
         var runDays = Set<Int>()
         for run in try await history.runs(from: start, to: end) { if let day = calendar.day(of: run.asOf) { runDays.insert(day) } }
         let calendarDays = windows.enumerated().map { AccountSeries.Day(date: $1.date, hours: $1.hours, hasRun: runDays.contains($0)) }
-        var series = AccountSeries(days: calendarDays, rows: rows, fetched: succeeded, entered: entered, gains: gains, atEnd: atEnd)
 
-        var fleet = calendarDays.map {
-            DailyPoint(
-                date: $0.date, hasData: $0.hasRun, completed: 0, failed: 0, stopped: 0, enteredPending: 0, atEnd: StatusCounts(),
-                progressGain: 0, hours: $0.hours)
-        }
+        var counted = DayGrid(accounts: count, days: days, filledWith: false)
         var kept = Set<String>()
         for (row, account) in known.enumerated() {
             let configured = configuredAccounts?.contains(account.id) ?? true
-            // Like summary(_:), an account counts if it is configured or was collected in the period,
-            // and on a given day if it is configured or was collected that day.
             guard configured || (0..<days).contains(where: { fetched[row, $0] }) else { continue }
             kept.insert(account.id)
-            for day in 0..<days {
-                let point = series.point(row: row, day: day)
-                guard configured || fetched[row, day] else { continue }
-                fleet[day].completed += point.completed
-                fleet[day].failed += point.failed
-                fleet[day].stopped += point.stopped
-                fleet[day].enteredPending += point.enteredPending
-                fleet[day].progressGain += point.progressGain
-                fleet[day].atEnd += point.atEnd
-            }
+            for day in 0..<days { counted[row, day] = configured || fetched[row, day] }
         }
-        if kept.count < known.count { series = series.restricted(to: kept) }
-        return Trends(fleet: fleet, accounts: series)
+        let series = AccountSeries(
+            days: calendarDays, rows: rows, fetched: succeeded, entered: entered, gains: gains, atEnd: atEnd, counted: counted)
+        return kept.count < known.count ? series.restricted(to: kept) : series
     }
 
     /// Each account's counts at each day's end: those of its latest successful fetch at or before

@@ -30,10 +30,33 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Every figure of `window`, per account and for the fleet, including batch detail.
+    ///
+    /// What each account entered and gained comes from ``accountDays(_:known:countsAtEnd:)``, as
+    /// each day of the trends does: one rule, one code path. The fleet's own figures come from its
+    /// accounts' by the rule every scope's do (``NightMetrics/scoped(to:)``).
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
-        var night = try await summary(window)
-        let baselines = try await Dictionary(
-            history.accounts().map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
+        let known = try await history.accounts()
+        let day = try await accountDays([window], known: known, countsAtEnd: false)
+        let accounts = known.filter { day.contains($0.id) }
+        var activity: [String: AccountSeries.DayActivity] = [:]
+        var gains: [String: Int] = [:]
+        for account in accounts {
+            guard let row = day.row(of: account.id) else { continue }
+            activity[account.id] = day.entered[row, 0]
+            gains[account.id] = day.gains[row, 0]
+        }
+        let last = try await history.lastRun(before: window.end)
+        var night = Self.night(
+            window: window, accounts: accounts, counts: try await history.statusCounts(atOrBefore: window.end - 1),
+            activity: activity, gains: gains, fetches: try await history.fetches(from: window.start, to: window.end),
+            runs: try await history.runs(from: window.start, to: window.end), dataAsOf: last.map { $0.finishedAt ?? $0.asOf })
+        night.lastRunID = last?.id
+
+        night.terminalDurations = try await history.terminalDurations(from: window.start, to: window.end)
+        var durations: [String: [Int64]] = [:]
+        for duration in night.terminalDurations { durations[duration.accountID, default: []].append(duration.seconds) }
+
+        let baselines = Dictionary(known.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
         let states = try await history.batchStates(at: night.stateTime, activeSince: window.start)
         night.batches = states.filter { Self.isInNight($0, baseline: baselines[$0.accountID] ?? nil) }
         // Every flagged batch is open, and every open batch is in the night's scope.
@@ -47,107 +70,66 @@ public struct MetricsEngine: Sendable {
             }
         }
         for index in night.accounts.indices {
-            night.accounts[index].stuck = stuck[night.accounts[index].accountID] ?? 0
-            night.accounts[index].oldPending = old[night.accounts[index].accountID] ?? 0
+            let id = night.accounts[index].accountID
+            night.accounts[index].timeToTerminal = DurationSummary(durations[id] ?? [])
+            night.accounts[index].stuck = stuck[id] ?? 0
+            night.accounts[index].oldPending = old[id] ?? 0
         }
         // Polling resolution: the median gap between the runs of the last week.
         let recent = try await history.runs(from: window.start - 7 * 86_400, to: window.end)
         let gaps = zip(recent.dropFirst(), recent).map { $0.asOf - $1.asOf }.sorted()
         night.pollingResolutionSeconds = Quantile.nearestRank(gaps, 0.5)
+        night.computeScopeFigures()
         return night
     }
 
-    /// The window's figures without batch detail: what daily series and comparisons need.
-    public func summary(_ window: ReportWindow) async throws -> NightMetrics {
-        let fetches = try await history.fetches(from: window.start, to: window.end)
-        var accounts = try await history.accounts()
-        if let configuredAccounts {
-            let fetched = Set(fetches.map(\.accountID))
-            accounts = accounts.filter { configuredAccounts.contains($0.id) || fetched.contains($0.id) }
-        }
-        let counts = try await history.statusCounts(atOrBefore: window.end - 1)
-        let events = try await history.events(from: window.start, to: window.end)
-        let runs = try await history.runs(from: window.start, to: window.end)
-        let last = try await history.lastRun(before: window.end)
-        var night = Self.night(
-            window: window, accounts: accounts, counts: counts, events: events, fetches: fetches, runs: runs,
-            dataAsOf: last.map { $0.finishedAt ?? $0.asOf })
-        night.lastRunID = last?.id
-        let gains = try await history.progressGains(from: window.start, to: window.end)
-        let durations = try await history.terminalDurations(from: window.start, to: window.end)
-        var perAccount: [String: [Int64]] = [:]
-        for duration in durations { perAccount[duration.accountID, default: []].append(duration.seconds) }
-        for index in night.accounts.indices {
-            let id = night.accounts[index].accountID
-            night.accounts[index].progressGain = gains[id] ?? 0
-            night.accounts[index].timeToTerminal = DurationSummary(perAccount[id] ?? [])
-        }
-        night.timeToTerminal = DurationSummary(durations.map(\.seconds))
-        night.fetches = fetches
-        night.terminalDurations = durations
-        return night
-    }
-
-    /// The pure part: figures from already-read history.
+    /// The pure part, from already-read history: `events` counted by the rule
+    /// ``accountDays(_:known:countsAtEnd:)`` counts them with.
     public static func night(
         window: ReportWindow, accounts: [AccountRecord], counts: [AccountStatusCounts], events: [BatchEventRecord],
         fetches: [FetchRecord], runs: [RunRecord], dataAsOf: UnixSeconds?
     ) -> NightMetrics {
-        let countsByAccount = Dictionary(counts.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
         let baseline = Dictionary(accounts.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
-        var entered: [String: [BatchStatus: Int]] = [:]
-        var gone: [String: (disappeared: Int, reappeared: Int)] = [:]
-        for event in events {
-            switch event.kind {
-            case .disappeared: gone[event.accountID, default: (0, 0)].disappeared += 1
-            case .reappeared: gone[event.accountID, default: (0, 0)].reappeared += 1
-            default: break
-            }
-            guard Self.isEntry(event, baseline: baseline[event.accountID] ?? nil) else { continue }
-            entered[event.accountID, default: [:]][event.status, default: 0] += 1
-        }
+        var activity: [String: AccountSeries.DayActivity] = [:]
+        for event in events { activity[event.accountID, default: .init()].add(event, baseline: baseline[event.accountID] ?? nil) }
+        return night(
+            window: window, accounts: accounts, counts: counts, activity: activity, gains: [:], fetches: fetches, runs: runs,
+            dataAsOf: dataAsOf)
+    }
+
+    static func night(
+        window: ReportWindow, accounts: [AccountRecord], counts: [AccountStatusCounts],
+        activity: [String: AccountSeries.DayActivity], gains: [String: Int], fetches: [FetchRecord], runs: [RunRecord],
+        dataAsOf: UnixSeconds?
+    ) -> NightMetrics {
+        let countsByAccount = Dictionary(counts.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
         var outcomes: [String: [FetchOutcome: Int]] = [:]
         for fetch in fetches { outcomes[fetch.accountID, default: [:]][fetch.outcome, default: 0] += 1 }
 
         let nights = accounts.map { account in
+            let day = activity[account.id] ?? .init()
             var night = AccountNight(
                 accountID: account.id, name: account.name, manager: account.manager,
                 countsAtEnd: countsByAccount[account.id].map(\.counts),
                 countsObservedAt: countsByAccount[account.id]?.observedAt,
-                entered: entered[account.id] ?? [:], fetchOutcomes: outcomes[account.id] ?? [:],
+                entered: day.entries, fetchOutcomes: outcomes[account.id] ?? [:],
                 windowHours: window.hours)
-            (night.disappeared, night.reappeared) = gone[account.id] ?? (0, 0)
+            night.disappeared = Int(day.disappeared)
+            night.reappeared = Int(day.reappeared)
+            night.progressGain = gains[account.id] ?? 0
             return night
         }
-        let statuses = BatchStatus.allCases.map { status in
-            StatusNight(
-                status: status,
-                atEnd: nights.reduce(0) { $0 + ($1.countsAtEnd?[status] ?? 0) },
-                entered: nights.reduce(0) { $0 + ($1.entered[status] ?? 0) })
-        }
-        var night = NightMetrics(window: window, accounts: nights, statuses: statuses, runs: runs, dataAsOf: dataAsOf)
-        night.collection = collectionHealth(fetches, accounts: nights, runs: runs.count)
+        var night = NightMetrics(window: window, accounts: nights, statuses: [], runs: runs, dataAsOf: dataAsOf)
+        night.fetches = fetches
+        night.computeScopeFigures()
         return night
-    }
-
-    /// Whether an event is a batch entering its status.
-    ///
-    /// A status change is; so is a batch first seen after the account's first collection (it arrived,
-    /// or arrived and moved, between two runs). What the first collection finds is the baseline, not
-    /// news: counting it would report an account's whole past as one night's throughput.
-    static func isEntry(_ event: BatchEventRecord, baseline: UnixSeconds?) -> Bool {
-        switch event.kind {
-        case .status: true
-        case .firstSeen: baseline.map { event.observedAt > $0 } ?? false
-        case .progress, .disappeared, .reappeared: false
-        }
     }
 
     /// Whether a batch belongs in the night's batch tables (SPEC section 5): open at the window's
     /// end, or entered a status or progressed in the window. The store hands over the open ones and
     /// those whose latest change lies in the window; of these, a finished batch that the account's
-    /// first collection merely found (its baseline, not news) is left out, as ``isEntry(_:baseline:)``
-    /// leaves it out of the entries.
+    /// first collection merely found (its baseline, not news) is left out, as
+    /// ``AccountSeries/DayActivity/add(_:baseline:)`` leaves it out of the entries.
     static func isInNight(_ state: BatchStateRecord, baseline: UnixSeconds?) -> Bool {
         if !state.status.isTerminal { return true }
         let onlyFirstSight = state.lastChangeAt == state.firstSeenAt

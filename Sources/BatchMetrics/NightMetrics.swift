@@ -177,6 +177,35 @@ public struct NightMetrics: Sendable {
     public var hasData: Bool { !runs.isEmpty }
 }
 
+extension NightMetrics {
+    /// The figures of the scope that `ids` make (SPEC section 4, Scopes): their accounts, batches,
+    /// fetches and terminal times alone, with the scope's own figures computed from those.
+    public func scoped(to ids: Set<String>) -> NightMetrics {
+        var night = self
+        night.accounts = accounts.filter { ids.contains($0.accountID) }
+        night.batches = batches.filter { ids.contains($0.accountID) }
+        night.flagged = flagged.filter { ids.contains($0.accountID) }
+        night.fetches = fetches.filter { ids.contains($0.accountID) }
+        night.terminalDurations = terminalDurations.filter { ids.contains($0.accountID) }
+        night.computeScopeFigures()
+        return night
+    }
+
+    /// The figures of the scope as a whole, from its accounts' parts: per status the batches at
+    /// the end and the entries, collection health, time to terminal. The fleet's and a manager's
+    /// come from here alike.
+    mutating func computeScopeFigures() {
+        statuses = BatchStatus.allCases.map { status in
+            StatusNight(
+                status: status,
+                atEnd: accounts.reduce(0) { $0 + ($1.countsAtEnd?[status] ?? 0) },
+                entered: accounts.reduce(0) { $0 + ($1.entered[status] ?? 0) })
+        }
+        collection = MetricsEngine.collectionHealth(fetches, accounts: accounts, runs: runs.count)
+        timeToTerminal = DurationSummary(terminalDurations.map(\.seconds))
+    }
+}
+
 /// Rates with their formula: a zero denominator is "no rate", never 0 %.
 public enum Rates {
     public static let failureRateFormula = "failed / (completed + failed + stopped)"

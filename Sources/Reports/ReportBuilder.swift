@@ -82,7 +82,7 @@ public struct ReportBuilder: Sendable {
             // Each manager's report is computed once and rendered in both formats; managers in parallel.
             let perManager = try Parallel.map(managers.indices) { position -> [String] in
                 let manager = managers[position]
-                let scoped = data.restricted(toManager: manager)
+                let scoped = data.scoped(toManager: manager)
                 var files = html ? try writeScopePage(FleetPage(data: scoped, manager: manager), into: folder) : []
                 if xlsx {
                     let name = "managers/\(Slug.make(manager)).xlsx"

@@ -30,41 +30,13 @@ public struct ReportData: Sendable {
 
     public var timeZone: TimeZone { night.window.timeZone }
 
-    /// The same report restricted to the accounts of one manager (for their own workbook).
-    public func restricted(toManager manager: String) -> ReportData {
+    /// The report of one manager's accounts (their own workbook and page): every figure computed
+    /// from those accounts alone, by the rules the fleet's are (SPEC section 4, Scopes).
+    public func scoped(toManager manager: String) -> ReportData {
         let ids = Set(night.accounts.filter { $0.manager == manager }.map(\.accountID))
-        var night = night
-        night.accounts = night.accounts.filter { ids.contains($0.accountID) }
-        night.statuses = BatchStatus.allCases.map { status in
-            StatusNight(
-                status: status, atEnd: night.accounts.reduce(0) { $0 + ($1.countsAtEnd?[status] ?? 0) },
-                entered: night.accounts.reduce(0) { $0 + ($1.entered[status] ?? 0) })
-        }
-        night.batches = night.batches.filter { ids.contains($0.accountID) }
-        night.flagged = night.flagged.filter { ids.contains($0.accountID) }
-        // Collection health and time to terminal by the fleet's own functions, over this
-        // manager's fetches and batches alone: never a figure that includes other accounts.
-        night.fetches = night.fetches.filter { ids.contains($0.accountID) }
-        night.terminalDurations = night.terminalDurations.filter { ids.contains($0.accountID) }
-        night.collection = MetricsEngine.collectionHealth(night.fetches, accounts: night.accounts, runs: night.runs.count)
-        night.timeToTerminal = DurationSummary(night.terminalDurations.map(\.seconds))
-        var trends = trends
-        trends.accounts = trends.accounts.restricted(to: ids)
-        let series = trends.accounts
-        trends.fleet = trends.fleet.indices.map { day in
-            var point = trends.fleet[day]
-            let points = series.ids.compactMap { series.point($0, day: day) }
-            point.completed = points.reduce(0) { $0 + $1.completed }
-            point.failed = points.reduce(0) { $0 + $1.failed }
-            point.stopped = points.reduce(0) { $0 + $1.stopped }
-            point.enteredPending = points.reduce(0) { $0 + $1.enteredPending }
-            point.progressGain = points.reduce(0) { $0 + $1.progressGain }
-            var atEnd = StatusCounts()
-            for p in points { atEnd += p.atEnd }
-            point.atEnd = atEnd
-            return point
-        }
-        var data = ReportData(night: night, trends: trends, thresholds: thresholds, scope: manager, toolVersion: toolVersion)
+        var data = ReportData(
+            night: night.scoped(to: ids), trends: trends.scoped(to: ids), thresholds: thresholds, scope: manager,
+            toolVersion: toolVersion)
         data.minimumFinishedForRanking = minimumFinishedForRanking
         return data
     }

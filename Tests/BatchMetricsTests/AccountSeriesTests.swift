@@ -11,7 +11,7 @@ import Testing
         let rows = ["a": 0, "b": 1, "c": 2]
         var fetched = DayGrid(accounts: 3, days: 2, filledWith: true)
         fetched[1, 0] = false
-        var entered = DayGrid(accounts: 3, days: 2, filledWith: AccountSeries.Entries())
+        var entered = DayGrid(accounts: 3, days: 2, filledWith: AccountSeries.DayActivity())
         var gains = DayGrid(accounts: 3, days: 2, filledWith: 0)
         var atEnd = DayGrid(accounts: 3, days: 2, filledWith: StatusCounts())
         for row in 0..<3 {
@@ -24,7 +24,8 @@ import Testing
         }
         return AccountSeries(
             days: [.init(date: "2026-03-28", hours: 24, hasRun: true), .init(date: "2026-03-29", hours: 23, hasRun: true)],
-            rows: rows, fetched: fetched, entered: entered, gains: gains, atEnd: atEnd)
+            rows: rows, fetched: fetched, entered: entered, gains: gains, atEnd: atEnd,
+            counted: DayGrid(accounts: 3, days: 2, filledWith: true))
     }
 
     @Test func pointsComeFromTheirOwnRowAndDay() throws {

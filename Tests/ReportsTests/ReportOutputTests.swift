@@ -98,7 +98,7 @@ import Testing
     @Test func aManagersFiguresHoldNoOtherManagersAccounts() async throws {
         let store = try await ReportFixture.history()
         let data = try await ReportFixture.data(store)
-        let ana = data.restricted(toManager: "Ana Souza")
+        let ana = data.scoped(toManager: "Ana Souza")
         let window = data.night.window
         let anas: Set = ["acc-1", "acc-3"]
         #expect(Set(ana.night.accounts.map(\.accountID)) == anas)

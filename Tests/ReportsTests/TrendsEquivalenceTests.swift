@@ -3,7 +3,7 @@ import FPModel
 import HistoryStore
 import Testing
 
-/// The bulk trend computation must give, day by day, what the one-window summary gives.
+/// The 30-day trends must give, day by day, what each day's night gives (with a configured subset too).
 @Suite struct TrendsEquivalenceTests {
     @Test(arguments: [nil, Set(["acc-1", "acc-3"])] as [Set<String>?])
     func bulkTrendsEqualDailySummaries(configured: Set<String>?) async throws {
@@ -13,7 +13,7 @@ import Testing
         let trends = try await engine.trends(endingWith: last, days: 6)
         #expect(trends.fleet.map(\.date) == ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13", "2026-11-14", "2026-11-15"])
         for (offset, point) in trends.fleet.enumerated() {
-            let night = try await engine.summary(last.shifted(byDays: offset - 5))
+            let night = try await engine.night(last.shifted(byDays: offset - 5))
             #expect(point.hasData == night.hasData, "\(point.date)")
             #expect(point.completed == night.fleetCompleted, "\(point.date)")
             #expect(point.failed == night.fleetFailed, "\(point.date)")
