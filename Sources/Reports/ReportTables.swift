@@ -11,6 +11,10 @@ public enum ReportTables {
     /// The same six, built one at a time by the writers so only one large table is in memory.
     public static let builders: [@Sendable (ReportData) -> Table] = [summary, accounts, statuses, daily, batches, collection]
 
+    static let summaryColumns = [
+        Column("metric", .text, label: "Figure"), Column("value", .mixed), Column("unit", .text), Column("definition", .text),
+    ]
+
     /// Headline figures as `metric, value, unit, definition` rows.
     public static func summary(_ data: ReportData) -> Table {
         let night = data.night
@@ -51,53 +55,54 @@ public enum ReportTables {
                 ? (night.fleetFailureRate.flatMap { now in point?.failureRate.map { Cell.fraction(now - $0) } } ?? .empty) : .empty
             add("failure_rate_change_\(label)", rateChange, "fraction", "Failure rate minus that of the \(label == "day_over_day" ? "day before" : "same weekday a week before").")
         }
-        return Table(name: "summary", columns: ["metric", "value", "unit", "definition"], rows: rows)
+        return Table(name: "summary", columns: summaryColumns, rows: rows)
     }
 
     /// One row per account: counts at the end of the window, what finished in it, the rates.
     public static func accounts(_ data: ReportData) -> Table {
         let night = data.night
         let failures = Dictionary(night.collection.failedAccounts.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
-        var table = Table(name: "accounts", columns: [
-            "date", "account_id", "account_name", "manager",
-            "pending", "in_progress", "completed", "failed", "stopped", "counts_observed_at",
-            "completed_in_window", "failed_in_window", "stopped_in_window", "failure_rate", "stop_rate",
-            "progress_points_per_hour", "time_to_terminal_p50_hours", "time_to_terminal_p95_hours",
-            "stuck_in_progress", "old_pending", "collection", "collection_error",
-        ])
-        for account in night.accounts {
-            let counts: [Cell] = BatchStatus.allCases.map { status in
-                account.countsAtEnd.map { .integer($0[status]) } ?? .empty
-            }
-            let failure = failures[account.accountID]
-            // In-window figures of an account with no successful fetch in the window are a gap
-            // (SPEC section 4, "Gaps"): empty, never 0. End-of-window counts and flags come from
-            // its last successful fetch, whenever that was.
-            let inWindow: [Cell] = !account.hasData ? Array(repeating: .empty, count: 8) : [
-                .integer(account.completed), .integer(account.failed), .integer(account.stopped),
-                account.failureRate.map(Cell.fraction) ?? .empty, account.stopRate.map(Cell.fraction) ?? .empty,
-                .decimal(account.pointsPerHour),
-                account.timeToTerminal.p50.map { .decimal(Double($0) / 3600) } ?? .empty,
-                account.timeToTerminal.p95.map { .decimal(Double($0) / 3600) } ?? .empty,
-            ]
-            table.rows.append(
-                [.date(night.window.date), .text(account.accountID), .text(account.name), .text(account.manager)]
-                    + counts
-                    + [account.countsObservedAt.map(Cell.timestamp) ?? .empty] + inWindow
-                    + [.integer(account.stuck), .integer(account.oldPending),
-                       .text(collectionState(account)),
-                       failure.map { .text("\($0.outcome.rawValue)\($0.httpStatus.map { " (HTTP \($0))" } ?? ""): \($0.error)") } ?? .empty])
-        }
-        return table
+        let date = night.window.date
+        // In-window figures of an account with no successful fetch in the window are a gap (SPEC
+        // section 4, "Gaps"): empty, never 0. End-of-window counts and flags come from its last
+        // successful fetch, whenever that was.
+        let inWindow: [Field<AccountNight>] = [
+            .integer("completed_in_window") { $0.completed },
+            .integer("failed_in_window") { $0.failed },
+            .integer("stopped_in_window") { $0.stopped },
+            .percent("failure_rate") { $0.failureRate },
+            .percent("stop_rate") { $0.stopRate },
+            .decimal("progress_points_per_hour") { $0.pointsPerHour },
+            .hours("time_to_terminal_p50_hours") { $0.timeToTerminal.p50 },
+            .hours("time_to_terminal_p95_hours") { $0.timeToTerminal.p95 },
+        ]
+        let fields: [Field<AccountNight>] = [
+            .date("date") { _ in date },
+            .identifier("account_id") { $0.accountID },
+            .text("account_name") { $0.name },
+            .text("manager") { $0.manager },
+        ] + BatchStatus.allCases.map { status in .integer(status.rawValue) { $0.countsAtEnd?[status] } } + [
+            .timestamp("counts_observed_at") { $0.countsObservedAt },
+        ] + inWindow.map { $0.only { $0.hasData } } + [
+            .integer("stuck_in_progress") { $0.stuck },
+            .integer("old_pending") { $0.oldPending },
+            .text("collection") { collectionState($0) },
+            .text("collection_error") { account in
+                failures[account.accountID].map { "\($0.outcome.rawValue)\($0.httpStatus.map { " (HTTP \($0))" } ?? ""): \($0.error)" }
+            },
+        ]
+        return Table(name: "accounts", fields: fields, items: night.accounts)
     }
 
-    /// One row per status, fleet-wide.
+    /// One row per status, for the scope.
     public static func statuses(_ data: ReportData) -> Table {
-        Table(
-            name: "statuses", columns: ["date", "status", "batches_at_end", "entered_in_window"],
-            rows: data.night.statuses.map {
-                [.date(data.night.window.date), .text($0.status.rawValue), .integer($0.atEnd), .integer($0.entered)]
-            })
+        let date = data.night.window.date
+        return Table(name: "statuses", fields: [
+            .date("date") { _ in date },
+            .text("status") { $0.status.rawValue },
+            .integer("batches_at_end") { $0.atEnd },
+            .integer("entered_in_window") { $0.entered },
+        ], items: data.night.statuses)
     }
 
     /// Up to this many rows, `daily` holds each account's whole series (30 days); above it, the
@@ -127,42 +132,58 @@ public enum ReportTables {
         }
         let days = fleet.count
         let shown = min(accountDays, days)
-        return Table(name: "daily", columns: [
-            "date", "scope", "account_id", "has_data", "completed", "failed", "stopped", "entered_pending",
-            "failure_rate", "stop_rate", "pending_at_end", "in_progress_at_end", "completed_at_end", "failed_at_end",
-            "stopped_at_end", "progress_points_per_hour",
-        ], count: days + shown * accounts.count) { index in
-            if index < days { return dailyRow(fleet[index], scope: "fleet", account: "") }
+        return Table(name: "daily", fields: dailyFields, count: days + shown * accounts.count) { index in
+            if index < days { return (fleet[index], nil) }
             let (position, day) = (index - days).quotientAndRemainder(dividingBy: shown)
             let account = accounts[position]
-            return dailyRow(series.point(row: account.row, day: days - shown + day), scope: "account", account: account.id)
+            return (series.point(row: account.row, day: days - shown + day), account.id)
         }
     }
 
-    static func dailyRow(_ point: DailyPoint, scope: String, account: String) -> [Cell] {
-        let lead: [Cell] = [.date(point.date), .text(scope), account.isEmpty ? .empty : .text(account), .integer(point.hasData ? 1 : 0)]
-        guard point.hasData else { return lead + Array(repeating: .empty, count: 12) }
-        return lead + [
-            .integer(point.completed), .integer(point.failed), .integer(point.stopped), .integer(point.enteredPending),
-            point.failureRate.map(Cell.fraction) ?? .empty, point.stopRate.map(Cell.fraction) ?? .empty,
-        ] + BatchStatus.allCases.map { .integer(point.atEnd[$0]) } + [.decimal(point.pointsPerHour)]
+    /// A day of the scope (no account) or of one account.
+    typealias DayRow = (point: DailyPoint, account: String?)
+
+    /// The daily table's columns; a day without data has empty figures.
+    static let dailyFields: [Field<DayRow>] = dailyLead + dailyFigures.map { $0.only { $0.point.hasData } }
+
+    private static let dailyLead: [Field<DayRow>] = [
+        .date("date") { $0.point.date },
+        .text("scope") { $0.account == nil ? "fleet" : "account" },
+        .identifier("account_id") { $0.account },
+        .integer("has_data", label: "Has data (1 = collected)") { $0.point.hasData ? 1 : 0 },
+    ]
+
+    private static let dailyEntries: [Field<DayRow>] = [
+        .integer("completed") { $0.point.completed },
+        .integer("failed") { $0.point.failed },
+        .integer("stopped") { $0.point.stopped },
+        .integer("entered_pending") { $0.point.enteredPending },
+        .percent("failure_rate") { $0.point.failureRate },
+        .percent("stop_rate") { $0.point.stopRate },
+    ]
+
+    private static let dailyAtEnd: [Field<DayRow>] = BatchStatus.allCases.map { status in
+        .integer("\(status.rawValue)_at_end") { $0.point.atEnd[status] }
     }
 
-    /// Every batch present at the end of the window, with its flag; rows made as they are written.
+    private static let dailyFigures: [Field<DayRow>] =
+        dailyEntries + dailyAtEnd + [.decimal("progress_points_per_hour") { $0.point.pointsPerHour }]
+
+    /// The night's batches, with their flag; rows made as they are written.
     public static func batches(_ data: ReportData) -> Table {
         // The flag is worked out again per row from the same rule, rather than looked up in a
         // table keyed by batch: a night can flag most of its 200,000 batches.
-        let (batches, thresholds, time) = (data.night.batches, data.thresholds, data.night.flagTime)
-        return Table(
-            name: "batches",
-            columns: ["account_id", "batch_id", "status", "progress", "first_seen_at", "last_change_at", "terminal_at", "flag"],
-            count: batches.count
-        ) { index in
-            let batch = batches[index]
-            return [.text(batch.accountID), .text(batch.batchID), .text(batch.status.rawValue), .integer(batch.progress),
-                    .timestamp(batch.firstSeenAt), .timestamp(batch.lastChangeAt), batch.terminalAt.map(Cell.timestamp) ?? .empty,
-                    thresholds.flag(batch, at: time).map { .text($0.reason.rawValue) } ?? .empty]
-        }
+        let (thresholds, time) = (data.thresholds, data.night.flagTime)
+        return Table(name: "batches", fields: [
+            .identifier("account_id") { $0.accountID },
+            .identifier("batch_id") { $0.batchID },
+            .text("status") { $0.status.rawValue },
+            .integer("progress") { $0.progress },
+            .timestamp("first_seen_at") { $0.firstSeenAt },
+            .timestamp("last_change_at") { $0.lastChangeAt },
+            .timestamp("terminal_at") { $0.terminalAt },
+            .text("flag") { thresholds.flag($0, at: time)?.reason.rawValue },
+        ], items: data.night.batches)
     }
 
     /// Collection health as `dimension, key, fetches, share` rows, then the totals.
@@ -187,29 +208,40 @@ public enum ReportTables {
         for (key, value) in totals {
             rows.append([.text("total"), .text(key), value.map(Cell.integer) ?? .empty, .empty])
         }
-        return Table(name: "collection", columns: ["dimension", "key", "fetches", "share"], rows: rows)
+        return Table(name: "collection", columns: [
+            Column("dimension", .text), Column("key", .text, label: "What"), Column("fetches", .integer), Column("share", .percent),
+        ], rows: rows)
     }
 
-    /// Exactly the data behind the daily throughput chart.
+    /// Exactly the data behind the daily throughput chart; the chart draws these columns.
     public static func throughputChart(_ data: ReportData, points: [DailyPoint]? = nil) -> Table {
-        Table(name: "chart-daily-throughput", columns: ["date", "completed", "failed", "stopped"], rows: (points ?? data.trends.fleet).map {
-            $0.hasData ? [.text($0.date), .integer($0.completed), .integer($0.failed), .integer($0.stopped)]
-                : [.text($0.date), .empty, .empty, .empty]
-        })
+        Table(name: "chart-daily-throughput", fields: [
+            .text("date") { $0.date },
+            .integer("completed") { $0.completed },
+            .integer("failed") { $0.failed },
+            .integer("stopped") { $0.stopped },
+        ].enumerated().map { $0 == 0 ? $1 : $1.only { $0.hasData } }, items: points ?? data.trends.fleet)
     }
 
-    /// Exactly the data behind the status mix chart.
+    /// Exactly the data behind the status mix chart; the chart draws these columns.
     public static func statusMixChart(_ data: ReportData, points: [DailyPoint]? = nil) -> Table {
-        Table(name: "chart-status-mix", columns: ["date"] + BatchStatus.allCases.map(\.rawValue), rows: (points ?? data.trends.fleet).map { point in
-            [.text(point.date)] + BatchStatus.allCases.map { point.hasData ? .integer(point.atEnd[$0]) : .empty }
-        })
+        Table(
+            name: "chart-status-mix",
+            fields: [.text("date") { $0.date }] + BatchStatus.allCases.map { status in
+                Field<DailyPoint>.integer(status.rawValue) { $0.atEnd[status] }.only { $0.hasData }
+            },
+            items: points ?? data.trends.fleet)
     }
 
     /// Exactly the data behind the worst-accounts chart.
     public static func worstAccountsChart(_ data: ReportData) -> Table {
-        Table(name: "chart-worst-accounts", columns: ["account_id", "account_name", "finished", "failed", "failure_rate"], rows: data.worst.map {
-            [.text($0.accountID), .text($0.name), .integer($0.finished), .integer($0.failed), $0.failureRate.map(Cell.fraction) ?? .empty]
-        })
+        Table(name: "chart-worst-accounts", fields: [
+            .identifier("account_id") { $0.accountID },
+            .text("account_name") { $0.name },
+            .integer("finished") { $0.finished },
+            .integer("failed") { $0.failed },
+            .percent("failure_rate") { $0.failureRate },
+        ], items: data.worst)
     }
 
     /// `ok`, `failed`, `partial` (some fetches failed) or `not_collected` for the window.

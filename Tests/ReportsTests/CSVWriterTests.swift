@@ -8,7 +8,9 @@ import Testing
     let writer = CSVWriter(timeZone: TimeZone(identifier: "Europe/Berlin")!)
 
     @Test func rfc4180WithCRLFAndQuotingOnlyWhereNeeded() {
-        let table = Table(name: "t", columns: ["id", "name", "rate", "at", "n"], rows: [
+        let table = Table(name: "t", columns: [
+            Column("id", .identifier), Column("name", .text), Column("rate", .percent), Column("at", .timestamp), Column("n", .integer),
+        ], rows: [
             [.text("42"), .text("Acme, \"Inc\""), .fraction(0.125), .timestamp(1_793_491_200), .integer(7)],
             [.text("43"), .text("line\nbreak"), .empty, .empty, .integer(-3)],
         ])
@@ -36,7 +38,7 @@ import Testing
     }
 
     @Test func byteOrderMarkIsAnOption() {
-        let table = Table(name: "t", columns: ["a"])
+        let table = Table(name: "t", columns: [Column("a", .text)])
         #expect(CSVWriter(timeZone: .gmt).render(table) == "a\r\n")
         #expect(CSVWriter(timeZone: .gmt, byteOrderMark: true).render(table) == "\u{FEFF}a\r\n")
     }

@@ -16,13 +16,13 @@ public enum Cell: Sendable, Hashable {
     case empty
 }
 
-/// A tidy table: a header row and rows of typed cells.
+/// A tidy table: declared columns (``Column``) and rows of typed cells.
 public struct Table: Sendable {
     public var name: String
-    public var columns: [String]
+    public var columns: [Column]
     public var rows: Rows
 
-    public init(name: String, columns: [String], rows: [[Cell]] = []) {
+    public init(name: String, columns: [Column], rows: [[Cell]] = []) {
         self.name = name
         self.columns = columns
         self.rows = Rows(rows)
@@ -30,7 +30,7 @@ public struct Table: Sendable {
 
     /// A table whose `count` rows are made one at a time as a writer reads them, so a table of
     /// hundreds of thousands of rows never sits in memory whole.
-    public init(name: String, columns: [String], count: Int, row: @escaping @Sendable (Int) -> [Cell]) {
+    public init(name: String, columns: [Column], count: Int, row: @escaping @Sendable (Int) -> [Cell]) {
         self.name = name
         self.columns = columns
         self.rows = Rows(count: count, row: row)
@@ -93,7 +93,7 @@ public struct CSVWriter: Sendable {
 
     /// Hands the file to `emit` a record at a time: the byte-order mark and header, then each row.
     func render(_ table: Table, emit: (String) throws -> Void) rethrows {
-        try emit(header(table.columns))
+        try emit(header(table.columns.map(\.name)))
         for row in table.rows {
             try emit(record(row))
         }

@@ -171,38 +171,34 @@ struct FleetPage {
 /// Tables and charts shared by the fleet and account pages.
 enum Charts {
     static func throughput(_ data: ReportData, id: String, download: String, points: [DailyPoint]? = nil) -> String {
-        let series = points ?? data.trends.fleet
-        let labels = series.map(\.date)
-        let svg = SVGChart.lines([
-            .init(name: "completed", color: "completed", values: series.map { $0.hasData ? Double($0.completed) : nil }),
-            .init(name: "failed", color: "failed", values: series.map { $0.hasData ? Double($0.failed) : nil }),
-            .init(name: "stopped", color: "stopped", values: series.map { $0.hasData ? Double($0.stopped) : nil }),
-        ], labels: labels, id: id, title: "Batches finished per day, last \(series.count) days; gaps are days without collection")
-        return PageParts.figure(
-            id: id, caption: "Batches finished per day", svg: svg, download: download,
-            table: ReportTables.throughputChart(data, points: series), zone: data.timeZone)
+        let table = ReportTables.throughputChart(data, points: points)
+        let svg = SVGChart.lines(
+            ["completed", "failed", "stopped"].map { SVGChart.Series(table, column: $0) }, labels: SVGChart.labels(table, column: "date"),
+            id: id, title: "Batches finished per day, last \(table.rows.count) days; gaps are days without collection")
+        return PageParts.figure(id: id, caption: "Batches finished per day", svg: svg, download: download, table: table, zone: data.timeZone)
     }
 
     static func statusMix(_ data: ReportData, id: String, download: String, points: [DailyPoint]? = nil) -> String {
-        let series = points ?? data.trends.fleet
-        let svg = SVGChart.stacked(BatchStatus.allCases.map { status in
-            .init(name: status.rawValue, color: status.rawValue, values: series.map { $0.hasData ? Double($0.atEnd[status]) : nil })
-        }, labels: series.map(\.date), id: id, title: "Batches by status at the end of each day")
+        let table = ReportTables.statusMixChart(data, points: points)
+        let svg = SVGChart.stacked(
+            BatchStatus.allCases.map { SVGChart.Series(table, column: $0.rawValue) }, labels: SVGChart.labels(table, column: "date"),
+            id: id, title: "Batches by status at the end of each day")
         return PageParts.figure(
-            id: id, caption: "Batches by status at the end of each day", svg: svg, download: download,
-            table: ReportTables.statusMixChart(data, points: series), zone: data.timeZone)
+            id: id, caption: "Batches by status at the end of each day", svg: svg, download: download, table: table, zone: data.timeZone)
     }
 
     static func worst(_ data: ReportData, id: String) -> String {
         guard !data.worst.isEmpty else {
             return "<p>No account with failures had at least \(data.minimumFinishedForRanking) finished batches in the window.</p>"
         }
+        let table = ReportTables.worstAccountsChart(data)
+        let rates = SVGChart.Series(table, column: "failure_rate").values
+        let names = zip(SVGChart.labels(table, column: "account_name"), SVGChart.labels(table, column: "account_id")).map { "\($0) (\($1))" }
         let svg = SVGChart.bars(
-            data.worst.map { ("\($0.name) (\($0.accountID))", $0.failureRate ?? 0) }, id: id,
-            title: "Failure rate of the worst accounts", color: "failed")
+            zip(names, rates).map { ($0, $1 ?? 0) }, id: id, title: "Failure rate of the worst accounts", color: "failed")
         return PageParts.figure(
             id: id, caption: "Failure rate, worst accounts (at least \(data.minimumFinishedForRanking) finished)", svg: svg,
-            download: "worst-accounts.csv", table: ReportTables.worstAccountsChart(data), zone: data.timeZone)
+            download: "worst-accounts.csv", table: table, zone: data.timeZone)
     }
 }
 

@@ -79,11 +79,6 @@ enum PageParts {
 
     /// Any report table as an HTML table, numbers right-aligned and sortable by value.
     static func dataTable(_ table: Table, zone: TimeZone, id: String, caption: String, link: ((Int, [Cell]) -> String?)? = nil) -> String {
-        let numeric = table.columns.indices.map { column in
-            table.rows.contains { row in
-                switch row[column] { case .integer, .fraction, .decimal: true; default: false }
-            }
-        }
         let rows = table.rows.enumerated().map { index, row in
             row.enumerated().map { column, cell in
                 let shown = display(cell, zone: zone)
@@ -92,13 +87,13 @@ enum PageParts {
             }
         }
         return HTML.table(
-            caption: HTML.escape(caption), headers: zip(table.columns, numeric).map { (ColumnLabel.label($0), numeric: $1) }, rows: rows, id: id)
+            caption: HTML.escape(caption), headers: table.columns.map { ($0.label, numeric: $0.format.isNumeric) }, rows: rows, id: id)
     }
 
     /// A small table as plain markup, no sorting: the data behind a chart, on every account page.
     static func plainTable(_ table: Table, zone: TimeZone, caption: String) -> String {
         var out = "<table class=\"chart-data\"><caption>\(HTML.escape(caption))</caption><thead><tr>"
-        for column in table.columns { out += "<th scope=\"col\">\(HTML.escape(ColumnLabel.label(column)))</th>" }
+        for column in table.columns { out += "<th scope=\"col\">\(HTML.escape(column.label))</th>" }
         out += "</tr></thead><tbody>"
         for row in table.rows {
             out += "<tr>"

@@ -10,6 +10,38 @@ enum SVGChart {
         var color: String
         /// One value per label; nil is a gap (a night without data), never a zero.
         var values: [Double?]
+
+        init(name: String, color: String, values: [Double?]) {
+            self.name = name
+            self.color = color
+            self.values = values
+        }
+
+        /// The column named `column` of a chart's table: the chart draws exactly the data its CSV
+        /// link and data table give, found by name.
+        init(_ table: Table, column: String, color: String? = nil) {
+            let index = table.index(of: column)
+            assert(index != nil, "no column \(column) in \(table.name)")
+            self.init(name: column, color: color ?? column, values: table.rows.map { row in
+                switch index.map({ row[$0] }) {
+                case .integer(let value): Double(value)
+                case .decimal(let value), .fraction(let value): value
+                default: nil
+                }
+            })
+        }
+    }
+
+    /// The texts of `table`'s column `column` (a chart's labels).
+    static func labels(_ table: Table, column: String) -> [String] {
+        let index = table.index(of: column)
+        assert(index != nil, "no column \(column) in \(table.name)")
+        return table.rows.map { row in
+            switch index.map({ row[$0] }) {
+            case .text(let text), .date(let text): text
+            default: ""
+            }
+        }
     }
 
     static let width = 720

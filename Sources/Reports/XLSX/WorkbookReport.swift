@@ -98,14 +98,10 @@ struct WorkbookReport {
 
     /// Header row, typed cells, widths, frozen header, autofilter, and the per-column conveniences.
     private func writeTable(_ table: Table, to sheet: Worksheet, frozenColumns: Int, note: String? = nil) throws {
-        let zone = data.timeZone.reportName
-        let kinds = columnKinds(table)
-        for (column, name) in table.columns.enumerated() {
-            let words = ColumnLabel.label(name)
-            let label = kinds[column] == .timestamp || kinds[column] == .date ? "\(words) (\(zone))" : words
-            try sheet.write(label, row: 0, column: column, format: Self.header)
+        for (index, column) in table.columns.enumerated() {
+            try sheet.write(header(column), row: 0, column: index, format: Self.header)
         }
-        for (column, width) in widths(table, kinds: kinds).enumerated() {
+        for (column, width) in widths(table).enumerated() {
             try sheet.setColumns(column, column, width: width)
         }
         let shown = rowsShown(table)
@@ -115,7 +111,7 @@ struct WorkbookReport {
         sheet.freezePanes(row: 1, column: frozenColumns)
         try sheet.autofilter(firstRow: 0, firstColumn: 0, lastRow: lastRow, lastColumn: table.columns.count - 1)
         try sheet.ignoreNumbersStoredAsText(range: "A1:XFD1048576")
-        if let rate = table.columns.firstIndex(of: "failure_rate"), !table.rows.isEmpty {
+        if let rate = table.index(of: "failure_rate"), !table.rows.isEmpty {
             try sheet.colorScale(firstRow: 1, lastRow: lastRow, column: rate, lowColor: 0xF8FBF4, highColor: 0xE06666, maximum: 0.5)
         }
         for index in 0..<shown {
@@ -152,30 +148,16 @@ struct WorkbookReport {
         }
     }
 
-    enum Kind { case text, number, timestamp, date }
-
-    /// What a column holds, from its first non-empty cell.
-    func columnKinds(_ table: Table) -> [Kind] {
-        table.columns.indices.map { column in
-            for row in table.rows {
-                switch row[column] {
-                case .empty: continue
-                case .text: return .text
-                case .date: return .date
-                case .timestamp: return .timestamp
-                case .integer, .fraction, .decimal: return .number
-                }
-            }
-            return .text
-        }
+    /// A column's header: its words, with the time zone for times and days.
+    func header(_ column: Column) -> String {
+        column.format == .timestamp || column.format == .date ? "\(column.label) (\(data.timeZone.reportName))" : column.label
     }
 
     /// Widths in characters from the longest rendered value (the C library has no autofit).
-    func widths(_ table: Table, kinds: [Kind]) -> [Double] {
-        table.columns.enumerated().map { column, name in
-            let label = ColumnLabel.label(name)
-            var longest = kinds[column] == .timestamp ? label.count + data.timeZone.reportName.count + 3 : label.count
-            if kinds[column] == .timestamp { longest = max(min(longest, 22), 17) }
+    func widths(_ table: Table) -> [Double] {
+        table.columns.enumerated().map { column, declared in
+            var longest = header(declared).count
+            if declared.format == .timestamp { longest = max(min(longest, 22), 17) }
             for row in table.rows.prefix(2000) {
                 switch row[column] {
                 case .text(let text): longest = max(longest, text.count)
@@ -192,6 +174,18 @@ struct WorkbookReport {
     }
 
     // MARK: Summary
+
+    /// A summary row's unit as the sheet shows it: a fraction in summary.csv is a percentage here.
+    static func unitShown(_ cells: [Cell]) -> String {
+        guard case .text(let unit) = cells[2] else { return "" }
+        return unit == "fraction" ? "%" : unit
+    }
+
+    /// The figures the Summary sheet opens with, by their names in summary.csv.
+    static let headline = [
+        "completed", "failed", "stopped", "failure_rate", "stop_rate", "progress_points_per_hour", "time_to_terminal_p50",
+        "time_to_terminal_p95", "stuck_in_progress", "old_pending", "accounts_collected_ok", "accounts_failed_to_collect",
+    ]
 
     private func writeSummary(_ sheet: Worksheet, table: Table, workbook: Workbook, dailySheet: String) throws {
         let night = data.night
@@ -231,10 +225,28 @@ struct WorkbookReport {
                 row: row, column: 0, format: Self.warning)
             row += 1
         }
+        // The headline first, under words; every figure with its definition follows.
+        row += 1
+        try sheet.write("Headline", row: row, column: 0, format: Self.header)
+        try sheet.write("", row: row, column: 1, format: Self.header)
+        try sheet.write("", row: row, column: 2, format: Self.header)
+        let byMetric = Dictionary(table.rows.map { row -> (String, [Cell]) in
+            if case .text(let metric) = row[0] { return (metric, row) }
+            return ("", row)
+        }, uniquingKeysWith: { a, _ in a })
+        for metric in Self.headline {
+            guard let cells = byMetric[metric] else { throw ReportError("the summary has no figure \(metric)") }
+            row += 1
+            try sheet.write(ColumnLabel.label(metric), row: row, column: 0)
+            try write(cells[1], to: sheet, row: row, column: 1)
+            try sheet.write(Self.unitShown(cells), row: row, column: 2)
+        }
+        row += 2
+        try sheet.write("Every figure, with its definition", row: row, column: 0, format: Self.note)
         row += 1
         let headerRow = row
-        for (column, name) in table.columns.enumerated() {
-            try sheet.write(ColumnLabel.label(name), row: row, column: column, format: Self.header)
+        for (index, column) in table.columns.enumerated() {
+            try sheet.write(column.label, row: row, column: index, format: Self.header)
         }
         for cells in table.rows {
             row += 1
@@ -242,6 +254,8 @@ struct WorkbookReport {
                 if column == 0, case .text(let metric) = cell {
                     // The headline figures under words; the machine name stays in summary.csv.
                     try sheet.write(ColumnLabel.label(metric), row: row, column: column)
+                } else if column == 2 {
+                    try sheet.write(Self.unitShown(cells), row: row, column: column)
                 } else if column == 1, case .timestamp(let seconds) = cell {
                     // One column mixes kinds here; show times as text with their offset so none is ambiguous.
                     try sheet.write(ISO8601.format(Date(unixSeconds: seconds), in: data.timeZone), row: row, column: column)
@@ -260,12 +274,19 @@ struct WorkbookReport {
     private func insertCharts(_ sheet: Worksheet, workbook: Workbook, dailySheet: String, startRow: Int) throws {
         let days = data.trends.fleet.count
         guard days > 0 else { return }
-        // The Daily trend sheet starts with the fleet rows, one per day, under a header row.
-        let dates = Chart.Range.column(0, rows: 1...days, sheet: dailySheet)
+        // The Daily trend sheet starts with the fleet rows, one per day, under a header row; its
+        // columns are found by name.
+        let daily = dailyTable().table
+        func column(_ name: String) throws -> Chart.Range {
+            guard let index = daily.index(of: name) else { throw ReportError("the \(dailySheet) sheet has no column \(name)") }
+            return .column(index, rows: 1...days, sheet: dailySheet)
+        }
+        let dates = try column("date")
         let throughput = try workbook.addChart(.line)
         throughput.setTitle("Batches finished per day")
-        for (name, column, color) in [("completed", 4, Palette.completed), ("failed", 5, Palette.failed), ("stopped", 6, Palette.stopped)] {
-            try throughput.addSeries(name: name, categories: dates, values: .column(column, rows: 1...days, sheet: dailySheet), color: color)
+        for status in [BatchStatus.completed, .failed, .stopped] {
+            try throughput.addSeries(
+                name: status.rawValue, categories: dates, values: try column(status.rawValue), color: Palette.color(for: status))
         }
         throughput.setAxisNames(x: "Day (\(data.timeZone.reportName))", y: "Batches")
         // The categories are real dates (Daily trend's date column): label them as dates.
@@ -276,10 +297,9 @@ struct WorkbookReport {
 
         let mix = try workbook.addChart(.stackedColumn)
         mix.setTitle("Batches by status at the end of each day")
-        for (offset, status) in BatchStatus.allCases.enumerated() {
+        for status in BatchStatus.allCases {
             try mix.addSeries(
-                name: status.rawValue, categories: dates, values: .column(10 + offset, rows: 1...days, sheet: dailySheet),
-                color: Palette.color(for: status))
+                name: status.rawValue, categories: dates, values: try column("\(status.rawValue)_at_end"), color: Palette.color(for: status))
         }
         mix.setCategoryAxisFormat("mm-dd")
         mix.legendAtBottom()
