@@ -79,6 +79,8 @@ public struct AccountSeries: Sendable {
     var entered: DayGrid<DayActivity>
     var gains: DayGrid<Int>
     var atEnd: DayGrid<StatusCounts>
+    /// Whether ``atEnd`` holds counts seen by the day's end, not the zeros before the first.
+    var countsKnown: DayGrid<Bool>
     /// Whether the account counts in its scope's total that day: it is configured, or was
     /// collected that day (an account removed from the configuration counts on its last days).
     var counted: DayGrid<Bool>
@@ -87,7 +89,8 @@ public struct AccountSeries: Sendable {
     public static let empty = AccountSeries(
         days: [], rows: [:], fetched: .init(accounts: 0, days: 0, filledWith: false),
         entered: .init(accounts: 0, days: 0, filledWith: DayActivity()), gains: .init(accounts: 0, days: 0, filledWith: 0),
-        atEnd: .init(accounts: 0, days: 0, filledWith: StatusCounts()), counted: .init(accounts: 0, days: 0, filledWith: false))
+        atEnd: .init(accounts: 0, days: 0, filledWith: StatusCounts()), countsKnown: .init(accounts: 0, days: 0, filledWith: false),
+        counted: .init(accounts: 0, days: 0, filledWith: false))
 
     /// How many accounts have a series.
     public var count: Int { rows.count }
@@ -117,7 +120,7 @@ public struct AccountSeries: Sendable {
         return DailyPoint(
             date: days[day].date, hasData: days[day].hasRun && fetched[row, day], completed: Int(entries.completed),
             failed: Int(entries.failed), stopped: Int(entries.stopped), enteredPending: Int(entries.pending),
-            atEnd: atEnd[row, day], progressGain: gains[row, day], hours: days[day].hours)
+            atEnd: atEnd[row, day], countsKnown: countsKnown[row, day], progressGain: gains[row, day], hours: days[day].hours)
     }
 
     /// The series of `ids` only (those that have one).
@@ -127,7 +130,7 @@ public struct AccountSeries: Sendable {
         return AccountSeries(
             days: days, rows: Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.key, $0) }),
             fetched: fetched.rows(old), entered: entered.rows(old), gains: gains.rows(old), atEnd: atEnd.rows(old),
-            counted: counted.rows(old))
+            countsKnown: countsKnown.rows(old), counted: counted.rows(old))
     }
 
     /// The series of the scope these accounts make: each day, the sum of their points on the days
@@ -147,6 +150,7 @@ public struct AccountSeries: Sendable {
                 total[day].enteredPending += point.enteredPending
                 total[day].progressGain += point.progressGain
                 total[day].atEnd += point.atEnd
+                total[day].countsKnown = total[day].countsKnown || point.countsKnown
             }
         }
         return total

@@ -9,7 +9,11 @@ public struct DailyPoint: Sendable, Hashable {
     public var failed: Int
     public var stopped: Int
     public var enteredPending: Int
+    /// Batch counts at the day's end (its latest successful fetch by then, carried forward).
     public var atEnd: StatusCounts
+    /// Whether ``atEnd`` is known: some successful fetch by the day's end (for a scope, of any of
+    /// its accounts). A day without data still has counts at its end; before the first, none.
+    public var countsKnown: Bool = false
     public var progressGain: Int
     public var hours: Double
 
@@ -89,7 +93,7 @@ extension MetricsEngine {
         }
         let atEnd = countsAtEnd
             ? try await endOfDayCounts(rows: rows, days: days, calendar: calendar)
-            : DayGrid(accounts: count, days: days, filledWith: StatusCounts())
+            : (counts: DayGrid(accounts: count, days: days, filledWith: StatusCounts()), known: DayGrid(accounts: count, days: days, filledWith: false))
 
         var runDays = Set<Int>()
         for run in try await history.runs(from: start, to: end) { if let day = calendar.day(of: run.asOf) { runDays.insert(day) } }
@@ -104,18 +108,22 @@ extension MetricsEngine {
             for day in 0..<days { counted[row, day] = configured || fetched[row, day] }
         }
         let series = AccountSeries(
-            days: calendarDays, rows: rows, fetched: succeeded, entered: entered, gains: gains, atEnd: atEnd, counted: counted)
+            days: calendarDays, rows: rows, fetched: succeeded, entered: entered, gains: gains, atEnd: atEnd.counts,
+            countsKnown: atEnd.known, counted: counted)
         return kept.count < known.count ? series.restricted(to: kept) : series
     }
 
     /// Each account's counts at each day's end: those of its latest successful fetch at or before
-    /// it, carried forward over days without one (zeros before its first).
-    private func endOfDayCounts(rows: [String: Int], days: Int, calendar: DayIndex) async throws -> DayGrid<StatusCounts> {
+    /// it, carried forward over days without one; and whether there is one by then (before its
+    /// first, the counts are unknown: zeros in the grid, empty in a report).
+    private func endOfDayCounts(
+        rows: [String: Int], days: Int, calendar: DayIndex
+    ) async throws -> (counts: DayGrid<StatusCounts>, known: DayGrid<Bool>) {
         let count = rows.count
-        // Declared apart so the tuple's grids move into them: `atEnd` stays unshared and is filled in place.
+        // Declared apart so the tuple's grids move into them: both stay unshared and are filled in place.
         var atEnd: DayGrid<StatusCounts>
-        let observed: DayGrid<Bool>
-        (atEnd, observed) = try await history.reduceStatusCountHistory(
+        var known: DayGrid<Bool>
+        (atEnd, known) = try await history.reduceStatusCountHistory(
             from: calendar.start, to: calendar.end,
             into: { (DayGrid(accounts: count, days: days, filledWith: StatusCounts()), DayGrid(accounts: count, days: days, filledWith: false)) }
         ) { grids, counts in
@@ -124,15 +132,18 @@ extension MetricsEngine {
             grids.1[row, day] = true
         }
         var latest = [StatusCounts](repeating: StatusCounts(), count: count)
+        var seen = [Bool](repeating: false, count: count)
         for counts in try await history.statusCounts(atOrBefore: calendar.start - 1) {
-            if let row = rows[counts.accountID] { latest[row] = counts.counts }
+            if let row = rows[counts.accountID] { (latest[row], seen[row]) = (counts.counts, true) }
         }
         for row in 0..<count {
             for day in 0..<days {
-                if observed[row, day] { latest[row] = atEnd[row, day] } else { atEnd[row, day] = latest[row] }
+                // `known` marks the days observed until here; from here on, the days known by their end.
+                if known[row, day] { (latest[row], seen[row]) = (atEnd[row, day], true) } else { atEnd[row, day] = latest[row] }
+                known[row, day] = seen[row]
             }
         }
-        return atEnd
+        return (atEnd, known)
     }
 }
 

@@ -143,8 +143,12 @@ public enum ReportTables {
     /// A day of the scope (no account) or of one account.
     typealias DayRow = (point: DailyPoint, account: String?)
 
-    /// The daily table's columns; a day without data has empty figures.
-    static let dailyFields: [Field<DayRow>] = dailyLead + dailyFigures.map { $0.only { $0.point.hasData } }
+    /// The daily table's columns. A day without data has empty figures (SPEC section 4, Gaps);
+    /// its counts at the end are those of the last successful fetch, as in accounts.csv, and
+    /// empty only before the first.
+    static let dailyFields: [Field<DayRow>] =
+        dailyLead + dailyEntries.map { $0.only { $0.point.hasData } } + dailyAtEnd.map { $0.only { $0.point.countsKnown } }
+        + [Field<DayRow>.decimal("progress_points_per_hour") { $0.point.pointsPerHour }.only { $0.point.hasData }]
 
     private static let dailyLead: [Field<DayRow>] = [
         .date("date") { $0.point.date },
@@ -165,9 +169,6 @@ public enum ReportTables {
     private static let dailyAtEnd: [Field<DayRow>] = BatchStatus.allCases.map { status in
         .integer("\(status.rawValue)_at_end") { $0.point.atEnd[status] }
     }
-
-    private static let dailyFigures: [Field<DayRow>] =
-        dailyEntries + dailyAtEnd + [.decimal("progress_points_per_hour") { $0.point.pointsPerHour }]
 
     /// The night's batches, with their flag; rows made as they are written.
     public static func batches(_ data: ReportData) -> Table {

@@ -24,7 +24,7 @@ import Testing
         }
         return AccountSeries(
             days: [.init(date: "2026-03-28", hours: 24, hasRun: true), .init(date: "2026-03-29", hours: 23, hasRun: true)],
-            rows: rows, fetched: fetched, entered: entered, gains: gains, atEnd: atEnd,
+            rows: rows, fetched: fetched, entered: entered, gains: gains, atEnd: atEnd, countsKnown: DayGrid(accounts: 3, days: 2, filledWith: true),
             counted: DayGrid(accounts: 3, days: 2, filledWith: true))
     }
 
