@@ -175,10 +175,11 @@ struct WorkbookReport {
 
     // MARK: Summary
 
-    /// A summary row's unit as the sheet shows it: a fraction in summary.csv is a percentage here.
+    /// A summary row's unit as the sheet shows it: a fraction in summary.csv is a percentage
+    /// here, whose cell already says so.
     static func unitShown(_ cells: [Cell]) -> String {
         guard case .text(let unit) = cells[2] else { return "" }
-        return unit == "fraction" ? "%" : unit
+        return unit == "fraction" ? "" : unit
     }
 
     /// The figures the Summary sheet opens with, by their names in summary.csv.
