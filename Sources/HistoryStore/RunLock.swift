@@ -25,9 +25,14 @@ public final class RunLock: Sendable {
         databasePath: String, holder: String, waitSeconds: Double, waitFor: @Sendable (String) -> Bool
     ) async throws -> RunLock {
         let deadline = ContinuousClock.now + .seconds(waitSeconds)
+        // A holder that has not written its name yet (it took the lock a moment ago) is asked
+        // again for a little while before being taken for one that may not be waited for.
+        let unnamedDeadline = ContinuousClock.now + .seconds(2)
         while true {
             do {
                 return try RunLock(databasePath: databasePath, holder: holder)
+            } catch let error as HistoryStoreError where error.isLeaseHeld && error.holder == Self.unnamed && ContinuousClock.now < unnamedDeadline {
+                try await Task.sleep(for: .milliseconds(20))
             } catch let error as HistoryStoreError where error.isLeaseHeld && waitFor(error.holder ?? "") && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -44,7 +49,7 @@ public final class RunLock: Sendable {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let current = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(fd)
-            let who = current.flatMap { $0.isEmpty ? nil : $0 } ?? "another process"
+            let who = current.flatMap { $0.isEmpty ? nil : $0 } ?? Self.unnamed
             throw HistoryStoreError(
                 "another fpreport run (\(who)) holds this database's lock", path: databasePath, holder: who,
                 isLeaseHeld: true)
@@ -55,8 +60,12 @@ public final class RunLock: Sendable {
         _ = text.withCString { write(fd, $0, strlen($0)) }
     }
 
+    /// The holder's name while the lock file has none.
+    static let unnamed = "another process"
+
+    /// Unlocks without emptying the file first: emptied while still locked, a process asking in
+    /// between would find a holder without a name. The next holder replaces the name.
     deinit {
-        _ = ftruncate(descriptor, 0)
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

@@ -149,14 +149,13 @@ import Testing
             withExtendedLifetime(collecting) {}
         }
         // A lock held by a prune is waited for by the next taker that waits for prunes...
-        let release = Task {
-            let pruning = try RunLock(databasePath: config.database, holder: RunLock.prunePrefix + "host:2")
+        // (taken here, before the waiter starts, so the waiter cannot take it first under load).
+        var pruning: RunLock? = try RunLock(databasePath: config.database, holder: RunLock.prunePrefix + "host:2")
+        let release = Task { [pruning] in
             try await Task.sleep(for: .milliseconds(400))
             withExtendedLifetime(pruning) {}
         }
-        for _ in 0..<200 where !((try? String(contentsOfFile: config.database + ".lock", encoding: .utf8)) ?? "").hasPrefix("prune") {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        pruning = nil  // the task's copy is the last: the lock goes when it ends
         let next = try await RunLock.acquire(
             databasePath: config.database, holder: "host:3", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
         try await release.value
