@@ -1,5 +1,6 @@
 import BatchMetrics
 import FPModel
+import HistoryStore
 
 /// The report's tables: every format renders these, so every format shows the same numbers.
 public enum ReportTables {
@@ -59,7 +60,10 @@ public enum ReportTables {
     }
 
     /// One row per account: counts at the end of the window, what finished in it, the rates.
-    public static func accounts(_ data: ReportData) -> Table {
+    public static func accounts(_ data: ReportData) -> Table { accounts(data, of: data.night.accounts) }
+
+    /// The same for some of the accounts (a page of the accounts index).
+    static func accounts(_ data: ReportData, of accounts: [AccountNight]) -> Table {
         let night = data.night
         let failures = Dictionary(night.collection.failedAccounts.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
         let date = night.window.date
@@ -91,7 +95,7 @@ public enum ReportTables {
                 failures[account.accountID].map { "\($0.outcome.rawValue)\($0.httpStatus.map { " (HTTP \($0))" } ?? ""): \($0.error)" }
             },
         ]
-        return Table(name: "accounts", fields: fields, items: night.accounts)
+        return Table(name: "accounts", fields: fields, items: accounts)
     }
 
     /// One row per status, for the scope.
@@ -171,7 +175,10 @@ public enum ReportTables {
     }
 
     /// The night's batches, with their flag; rows made as they are written.
-    public static func batches(_ data: ReportData) -> Table {
+    public static func batches(_ data: ReportData) -> Table { batches(data, of: data.night.batches) }
+
+    /// The same for some of the batches (one account's).
+    static func batches(_ data: ReportData, of batches: [BatchStateRecord]) -> Table {
         // The flag is worked out again per row from the same rule, rather than looked up in a
         // table keyed by batch: a night can flag most of its 200,000 batches.
         let (thresholds, time) = (data.thresholds, data.night.flagTime)
@@ -179,12 +186,12 @@ public enum ReportTables {
             .identifier("account_id") { $0.accountID },
             .identifier("batch_id") { $0.batchID },
             .text("status") { $0.status.rawValue },
-            .integer("progress") { $0.progress },
+            .integer("progress", label: "Progress (%)") { $0.progress },
             .timestamp("first_seen_at") { $0.firstSeenAt },
             .timestamp("last_change_at") { $0.lastChangeAt },
             .timestamp("terminal_at") { $0.terminalAt },
             .text("flag") { thresholds.flag($0, at: time)?.reason.rawValue },
-        ], items: data.night.batches)
+        ], items: batches)
     }
 
     /// Collection health as `dimension, key, fetches, share` rows, then the totals.

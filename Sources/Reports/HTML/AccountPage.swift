@@ -50,15 +50,19 @@ struct AccountPage {
         let title = "\(account.name) (\(account.accountID)) — \(night.window.date)"
         let manager = account.manager.isEmpty ? ""
             : " · <a href=\"../managers/\(Slug.make(account.manager)).html\">\(HTML.escape(account.manager))</a>"
-        // Every flagged batch is one of the night's (flags are worked out from them): one table, a column for the flag.
-        let flags = Dictionary(flagged.map { ($0.batchID, $0) }, uniquingKeysWith: { first, _ in first })
-        let headers: [(String, numeric: Bool)] = [
-            ("Batch", false), ("Status", false), ("Progress", true), ("First seen", false), ("Last change", false), ("Flag", false),
-        ]
-        let rows = batches.map { batch in
-            [HTML.escape(batch.batchID), HTML.escape(batch.status.rawValue), "\(batch.progress) %", HTML.timeText(batch.firstSeenAt, zone),
-             HTML.timeText(batch.lastChangeAt, zone), flags[batch.batchID].map { $0.reason == .stuck ? "<strong>stuck</strong>" : "<strong>old pending</strong>" } ?? ""]
-        }
+        // Every flagged batch is one of the night's (flags are worked out from them): one table, a
+        // column for the flag, the batches table's own columns by name.
+        var table = ""
+        PageParts.columns(
+            ReportTables.batches(data, of: batches), ["batch_id", "status", "progress", "first_seen_at", "last_change_at", "flag"],
+            zone: zone, caption: "\(batches.count) batch(es)", id: "batches-table",
+            decorate: { column, cell, shown in
+                switch (column, cell) {
+                case ("flag", .text(let flag)): "<strong>\(flag.replacingOccurrences(of: "_", with: " "))</strong>"
+                case ("flag", .empty): ""
+                default: shown
+                }
+            }) { table += $0 }
         let body = """
             <nav><a href="../index.html">← All accounts</a>\(manager)</nav>
             \(PageParts.header(data, title: title, root: "../", downloads: false))
@@ -81,7 +85,7 @@ struct AccountPage {
             <h2>The night's batches</h2>
             <p>Open at the end of the window, or entered a status or progressed in it; \(flagged.isEmpty ? "none" : "<strong>\(flagged.count)</strong>") \
             stuck or pending too long. The whole ledger: <code>fpreport export batches</code>.</p>
-            \(batches.isEmpty ? "<p>None.</p>" : HTML.table(caption: "\(batches.count) batch(es)", headers: headers, rows: rows, id: "batches-table"))
+            \(batches.isEmpty ? "<p>None.</p>" : table)
             <p><a href="../index.html#definitions">Definitions</a> · <a href="../index.html#downloads">Downloads</a></p>
             </main>
             """

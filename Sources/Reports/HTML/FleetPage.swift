@@ -137,34 +137,22 @@ struct FleetPage {
             + "<nav aria-label=\"Accounts pages\"><ul class=\"pages\">\(items)</ul></nav>"
     }
 
-    /// The cell of an in-window figure for an account with no successful fetch in the window: a gap.
-    private func gap(_ account: AccountNight) -> String? {
-        account.hasData ? nil : "<span class=\"na\" title=\"no successful collection in the window\">–</span>"
-    }
-
+    /// The accounts index: columns of the accounts table, by name, as the workbook declares them.
     private func accountsTable(_ accounts: ArraySlice<AccountNight>, root: String, _ emit: (String) throws -> Void) rethrows {
-        let headers: [(String, numeric: Bool)] = [
-            ("Account", false), ("Name", false), ("Manager", false), ("Completed", true), ("Failed", true), ("Stopped", true),
-            ("Failure rate", true), ("In progress", true), ("Pending", true), ("Stuck", true), ("Collection", false),
+        let columns = [
+            "account_id", "account_name", "manager", "completed_in_window", "failed_in_window", "stopped_in_window", "failure_rate",
+            "in_progress", "pending", "stuck_in_progress", "collection",
         ]
-        try emit(HTML.tableStart(caption: "Per account, for the window (counts at its end)", headers: headers, id: "accounts-table"))
-        for account in accounts {
-            let state = ReportTables.collectionState(account)
-            let row = [
-                "<a href=\"\(root)accounts/\(Slug.make(account.accountID)).html\">\(HTML.escape(account.accountID))</a>",
-                HTML.escape(account.name), HTML.escape(account.manager),
-                gap(account) ?? HTML.number(account.completed),
-                gap(account) ?? HTML.number(account.failed),
-                gap(account) ?? HTML.number(account.stopped),
-                gap(account) ?? HTML.percent(account.failureRate),
-                account.countsAtEnd.map { HTML.number($0[.inProgress]) } ?? "–",
-                account.countsAtEnd.map { HTML.number($0[.pending]) } ?? "–",
-                HTML.number(account.stuck),
-                state == "ok" ? "ok" : "<strong>\(HTML.escape(state))</strong>",
-            ]
-            try emit(HTML.tableRow(row, headers: headers))
-        }
-        try emit(HTML.tableEnd)
+        try PageParts.columns(
+            ReportTables.accounts(data, of: Array(accounts)), columns, zone: data.timeZone,
+            caption: "Per account, for the window (counts at its end)", id: "accounts-table",
+            decorate: { column, cell, shown in
+                switch (column, cell) {
+                case ("account_id", .text(let id)): "<a href=\"\(root)accounts/\(Slug.make(id)).html\">\(shown)</a>"
+                case ("collection", .text(let state)) where state != "ok": "<strong>\(shown)</strong>"
+                default: shown
+                }
+            }, emit)
     }
 }
 

@@ -90,6 +90,23 @@ enum PageParts {
             caption: HTML.escape(caption), headers: table.columns.map { ($0.label, numeric: $0.format.isNumeric) }, rows: rows, id: id)
     }
 
+    /// The columns named `names` of a declared table as a sortable page table: their declared words
+    /// and alignment, each cell shown by its kind, and `decorate` to turn a cell (by column name)
+    /// into a link or stress it. Written a row at a time.
+    static func columns(
+        _ table: Table, _ names: [String], zone: TimeZone, caption: String, id: String,
+        decorate: (String, Cell, String) -> String = { _, _, shown in shown }, _ emit: (String) throws -> Void
+    ) rethrows {
+        let picked = names.compactMap { name in table.index(of: name).map { (name: name, index: $0) } }
+        assert(picked.count == names.count, "\(table.name) lacks one of \(names)")
+        let headers = picked.map { (table.columns[$0.index].label, numeric: table.columns[$0.index].format.isNumeric) }
+        try emit(HTML.tableStart(caption: caption, headers: headers, id: id))
+        for row in table.rows {
+            try emit(HTML.tableRow(picked.map { decorate($0.name, row[$0.index], display(row[$0.index], zone: zone)) }, headers: headers))
+        }
+        try emit(HTML.tableEnd)
+    }
+
     /// A small table as plain markup, no sorting: the data behind a chart, on every account page.
     static func plainTable(_ table: Table, zone: TimeZone, caption: String) -> String {
         var out = "<table class=\"chart-data\"><caption>\(HTML.escape(caption))</caption><thead><tr>"
