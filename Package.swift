@@ -15,8 +15,8 @@ let package = Package(
         .library(
             name: "FPReportLibraries",
             targets: [
-                "FPModel", "FirstPromoterAPI", "HistoryStore", "Collector", "BatchMetrics", "Reports", "XLSXWriter",
-                "APISimulator", "FPConfig", "FPReportJobs",
+                "FPModel", "FirstPromoterAPI", "HistoryStore", "SQLiteHistory", "HistoryBackends", "Collector", "BatchMetrics",
+                "Reports", "XLSXWriter", "APISimulator", "FPConfig", "FPReportJobs",
             ]
         ),
         // The raw C library, for the benchmark's "libxlsxwriter alone" baseline.
@@ -54,11 +54,18 @@ let package = Package(
             dependencies: ["FPModel", .product(name: "Yams", package: "Yams")]
         ),
 
-        // History as changes (SPEC section 3). The only module that sees SQL or a database handle.
+        // The history's interface (SPEC section 3): what collector, metrics, reports and jobs read
+        // and write, with its value types. No database in it.
+        .target(name: "HistoryStore", dependencies: ["FPModel"]),
+
+        // The history in SQLite, through GRDB: the only module that sees SQL or a database handle.
         .target(
-            name: "HistoryStore",
-            dependencies: ["FPModel", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "SQLiteHistory",
+            dependencies: ["FPModel", "HistoryStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+
+        // Chooses the backend from the configuration, so that nothing else names one.
+        .target(name: "HistoryBackends", dependencies: ["HistoryStore", "SQLiteHistory"]),
 
         // Bounded fan-out over accounts, status attribution, one transaction per account.
         .target(
@@ -99,7 +106,7 @@ let package = Package(
         .target(
             name: "FPReportJobs",
             dependencies: [
-                "FPModel", "FPConfig", "FirstPromoterAPI", "HistoryStore", "Collector",
+                "FPModel", "FPConfig", "FirstPromoterAPI", "HistoryStore", "HistoryBackends", "Collector",
                 "BatchMetrics", "Reports", "APISimulator",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -136,27 +143,27 @@ let package = Package(
         .testTarget(name: "FPConfigTests", dependencies: ["FPConfig", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "FPModel", "FPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HistoryStore", "SQLiteHistory", "FPModel", "FPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "Collector", "FirstPromoterAPI", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport",
+                "Collector", "FirstPromoterAPI", "HistoryStore", "SQLiteHistory", "APISimulator", "FPModel", "FPTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "FPModel"]),
+        .testTarget(name: "BatchMetricsTests", dependencies: ["BatchMetrics", "HistoryStore", "SQLiteHistory", "FPModel"]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "BatchMetrics", "HistoryStore", "FPModel", "FPTestSupport", "XLSXWriter"],
+            dependencies: ["Reports", "BatchMetrics", "HistoryStore", "SQLiteHistory", "FPModel", "FPTestSupport", "XLSXWriter"],
             // Read through #filePath, so a re-recording lands in the source tree, not a bundle.
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "FPReportJobsTests",
             dependencies: [
-                "FPReportJobs", "FPConfig", "HistoryStore", "APISimulator", "FPModel", "FPTestSupport",
+                "FPReportJobs", "FPConfig", "HistoryStore", "SQLiteHistory", "HistoryBackends", "APISimulator", "FPModel", "FPTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -69,7 +69,16 @@ public enum ConfigLoader {
                 config.api.maxBodyBytes = try reader.int(node, key: "api.max_body_bytes", 1024...(256 << 20))
             }
         }
-        if let node = top["database"] { config.database = resolve(try reader.string(node, key: "database"), in: folder) }
+        if let node = top["database"] {
+            let database = try reader.string(node, key: "database")
+            // A server's address is not a file name to resolve against the config's folder.
+            if let scheme = database.range(of: "://").map({ database[..<$0.lowerBound].lowercased() }), !scheme.contains("/") {
+                throw reader.error(
+                    node, key: "database",
+                    "\(scheme):// is not supported by this fpreport yet: the history is a SQLite file; give its path")
+            }
+            config.database = resolve(database, in: folder)
+        }
         if let reports = top["reports"] {
             let keys = try reader.mapping(reports, key: "reports", allowed: ["directory", "timezone", "keep_nights"])
             if let node = keys["directory"] {

@@ -3,6 +3,7 @@ import FPConfig
 import FPModel
 import FirstPromoterAPI
 import Foundation
+import HistoryBackends
 import HistoryStore
 import Logging
 import NIOCore
@@ -25,17 +26,16 @@ public struct CollectJob: Sendable {
 
     /// Collects at `asOf` (now when nil) into the configured database.
     public func run(
-        asOf: Date? = nil, store: SQLiteHistoryStore? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        asOf: Date? = nil, store: (any HistoryDatabase)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> CollectionReport {
-        let store = try store ?? SQLiteHistoryStore(path: config.database)
-        // The file lock first: while we hold it no other process collects into this database, so a
+        let store = try store ?? HistoryDatabases.open(config.database)
+        // The run lock first: while we hold it no other process collects into this database, so a
         // run the database still marks as running belongs to a process that died; take it over.
-        let lock: RunLock?
+        let lock: (any RunLease)?
         do {
             // A prune holding the lock is waited for (it ends); another collection is not.
-            lock = try await RunLock.acquire(
-                databasePath: config.database, holder: Self.holder, waitSeconds: Self.pruneWaitSeconds,
-                waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
+            lock = try await store.acquireRunLock(
+                holder: Self.holder, waitSeconds: Self.pruneWaitSeconds, waitFor: { $0.hasPrefix(RunLockHolder.prunePrefix) })
         } catch let error as HistoryStoreError where error.isLeaseHeld && force {
             logger.warning("--force: collecting although another run holds the lock", metadata: ["holder": "\(error.holder ?? "?")"])
             lock = nil
@@ -77,7 +77,7 @@ public struct CollectJob: Sendable {
 /// Opens runs past the database lease: the caller holds the file lock, so any run still marked
 /// as running is dead (its process released the lock by exiting).
 struct TakeoverWriter: HistoryWriter {
-    let store: SQLiteHistoryStore
+    let store: any HistoryDatabase
     let logger: Logger
 
     func beginRun(_ start: RunStart) async throws -> RunID {

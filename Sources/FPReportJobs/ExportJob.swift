@@ -2,6 +2,7 @@ import BatchMetrics
 import FPConfig
 import FPModel
 import Foundation
+import HistoryBackends
 import HistoryStore
 import Reports
 
@@ -35,7 +36,7 @@ public struct ExportJob: Sendable {
         if let from, let to, from.start > to.start {
             throw ConfigError(file: "--since", "\(from.date) is after --until \(to.date)")
         }
-        let history = try store ?? SQLiteHistoryStore(path: config.database)
+        let history = try store ?? HistoryDatabases.open(config.database)
         return try await LedgerExport(timeZone: zone).write(from: history, firstSeenFrom: from?.start, to: to?.end, sink: sink)
     }
 }

@@ -3,6 +3,7 @@ import Collector
 import FPConfig
 import FPModel
 import Foundation
+import HistoryBackends
 import HistoryStore
 import Logging
 import Reports
@@ -35,12 +36,12 @@ public struct NightlyJob: Sendable {
     /// A failed report after a successful collection throws ``NightlyError/reportFailed``
     /// carrying the collection, so the caller can still print its summary.
     public func run(
-        date: String? = nil, store: SQLiteHistoryStore? = nil,
+        date: String? = nil, store: (any HistoryDatabase)? = nil,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
         reportProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Outcome {
         let config = collect.config
-        let store = try store ?? SQLiteHistoryStore(path: config.database)
+        let store = try store ?? HistoryDatabases.open(config.database)
         var collection: CollectionReport?
         let day: String
         if let date {

@@ -2,6 +2,7 @@ import BatchMetrics
 import FPConfig
 import FPModel
 import Foundation
+import HistoryBackends
 import HistoryStore
 import Reports
 
@@ -31,12 +32,11 @@ public struct PruneJob: Sendable {
         self.dryRun = dryRun
     }
 
-    public func run(store: SQLiteHistoryStore? = nil) async throws -> Outcome {
-        let store = try store ?? SQLiteHistoryStore(path: config.database)
+    public func run(store: (any HistoryDatabase)? = nil) async throws -> Outcome {
+        let store = try store ?? HistoryDatabases.open(config.database)
         // The run lock, as collect takes it: a prune never deletes under a running night.
-        let lock = dryRun ? nil : try await RunLock.acquire(
-            databasePath: config.database, holder: RunLock.prunePrefix + CollectJob.holder, waitSeconds: waitSeconds,
-            waitFor: { _ in true })
+        let lock = dryRun ? nil : try await store.acquireRunLock(
+            holder: RunLockHolder.prunePrefix + CollectJob.holder, waitSeconds: waitSeconds, waitFor: { _ in true })
         defer { withExtendedLifetime(lock) {} }
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var cutoff = now().unixSeconds - Int64(keepDays) * 86_400

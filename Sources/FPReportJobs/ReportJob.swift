@@ -2,6 +2,7 @@ import BatchMetrics
 import FPConfig
 import FPModel
 import Foundation
+import HistoryBackends
 import HistoryStore
 import Reports
 
@@ -26,7 +27,7 @@ public struct ReportJob: Sendable {
     public func run(
         date: String?, store: (any HistoryReader)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Published {
-        let history = try store ?? SQLiteHistoryStore(path: config.database)
+        let history = try store ?? HistoryDatabases.open(config.database)
         let zone = config.reports.timezone
         let window: ReportWindow
         if let date {

@@ -110,3 +110,61 @@ extension HistoryReader {
         try await reduceProgressSteps(from: start, to: end, into: { [:] }) { $0[$1.accountID, default: 0] += $1.gain }
     }
 }
+
+/// A whole history database as the jobs use it: reading and writing, and what keeps runs apart
+/// (the run lock, taking over a dead run, pruning). Each backend does these its own way: SQLite
+/// with a lock file next to the database, a database server with leases it holds itself. The
+/// jobs, the collector, the metrics and the reports never name a backend.
+public protocol HistoryDatabase: HistoryReader, HistoryWriter {
+    /// Takes the right to collect or prune alone. While the holder is one `waitFor` accepts (a
+    /// prune, for a collection), waits for it up to `waitSeconds`; otherwise throws a lease-held
+    /// ``HistoryStoreError`` naming the holder. Held until the lease is released, and given up
+    /// by the backend when the process dies (even by `kill -9`).
+    func acquireRunLock(holder: String, waitSeconds: Double, waitFor: @escaping @Sendable (String) -> Bool) async throws -> any RunLease
+
+    /// Runs the database still marks as running: with the run lock held, each is a dead process's.
+    func liveRuns() async throws -> [LiveRun]
+
+    /// Opens a run like ``HistoryWriter/beginRun(_:)``; with `force`, past a live lease (the caller
+    /// holds the run lock, so that run is dead).
+    func beginRun(_ start: RunStart, force: Bool) async throws -> RunID
+
+    /// Deletes history observed before `cutoff`, keeping what later reads still need: each batch's
+    /// latest state before it and each account's latest successful counts.
+    func prune(before cutoff: UnixSeconds, dryRun: Bool) async throws -> PruneCounts
+
+    /// Where the stored history contradicts itself (events, states and counts that disagree);
+    /// empty when it is consistent.
+    func consistencyProblems() async throws -> [String]
+}
+
+/// The run lock, held while this value lives: dropping the last reference gives it up.
+public protocol RunLease: AnyObject, Sendable {}
+
+/// Who holds the run lock, as the lock says.
+public enum RunLockHolder {
+    /// What a prune writes before its name: a collection waits for a prune (it ends) rather than
+    /// giving up the night.
+    public static let prunePrefix = "prune "
+}
+
+/// A run the database still marks as running.
+public struct LiveRun: Sendable, Hashable {
+    public var id: RunID
+    public var holder: String
+
+    public init(id: RunID, holder: String) {
+        self.id = id
+        self.holder = holder
+    }
+}
+
+/// Rows `prune` removed (or would remove).
+public struct PruneCounts: Sendable, Equatable {
+    public var runs = 0
+    public var fetches = 0
+    public var events = 0
+    public var statusCounts = 0
+
+    public init() {}
+}

@@ -2,6 +2,7 @@ import BatchMetrics
 import FPModel
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Testing
 
 /// Stuck and old pending are judged at the window's end, inclusive (SPEC section 4).

@@ -2,6 +2,7 @@ import BatchMetrics
 import FPModel
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Testing
 
 /// A night's batch tables follow the night, not the history: over a long history, mostly of

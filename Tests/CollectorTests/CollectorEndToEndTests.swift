@@ -5,6 +5,7 @@ import FPTestSupport
 import FirstPromoterAPI
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Logging
 import Testing
 

@@ -6,6 +6,7 @@ import FPTestSupport
 import FirstPromoterAPI
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Logging
 import Testing
 

@@ -8,7 +8,8 @@ import GRDB
 import Logging
 import Testing
 
-@testable import HistoryStore
+import HistoryStore
+@testable import SQLiteHistory
 
 /// A store that cannot take more stops the run with the cause in words and SQLite's code, and
 /// keeps what it had written (issue 12, item 3).

@@ -85,6 +85,8 @@ import Testing
          "/etc/fpreport/fpreport.yaml:2: accounts[0].colour: unknown key; expected one of: id, name, manager, api_key_env"),
         ("accounts:\n  - id: a\n  - id: b\n  - id: a\n",
          "/etc/fpreport/fpreport.yaml:4: id: account \"a\" is listed twice: /etc/fpreport/fpreport.yaml line 2 and /etc/fpreport/fpreport.yaml line 4"),
+        ("database: postgresql://fp@db.example:5432/history\naccounts: [{id: a}]",
+         "/etc/fpreport/fpreport.yaml:1: database: postgresql:// is not supported by this fpreport yet: the history is a SQLite file; give its path"),
         ("accounts: []\n", "/etc/fpreport/fpreport.yaml: accounts: no accounts configured; list them under accounts: or name a CSV in accounts_file:"),
         ("", "/etc/fpreport/fpreport.yaml: the file is empty; see config/fpreport.example.yaml"),
         ("accounts: [\n", "/etc/fpreport/fpreport.yaml: not valid YAML"),
@@ -93,6 +95,12 @@ import Testing
     func errorMessages(yaml: String, expected: String) {
         let message = error(yaml)
         #expect(message.hasPrefix(expected), "\(message)")
+    }
+
+    @Test func aDatabaseAddressIsNeverEchoedWithItsPassword() {
+        let message = error("database: postgresql://fp:hunter2@db.example/history\naccounts: [{id: a}]")
+        #expect(message.contains("database: postgresql://"))
+        #expect(!message.contains("hunter2") && !message.contains("db.example"))
     }
 
     /// Plain http carries the key only to a loopback address, parsed rather than matched by prefix.

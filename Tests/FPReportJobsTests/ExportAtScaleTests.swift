@@ -4,6 +4,7 @@ import FPReportJobs
 import FPTestSupport
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Synchronization
 import Testing
 

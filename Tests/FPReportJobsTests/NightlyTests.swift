@@ -6,6 +6,7 @@ import FPReportJobs
 import FPTestSupport
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Logging
 import Reports
 import Testing

@@ -4,6 +4,7 @@ import FPTestSupport
 import Foundation
 import GRDB
 import HistoryStore
+import SQLiteHistory
 import Testing
 
 /// What happens to the history when runs overlap, crash, or meet hostile accounts.

@@ -3,7 +3,8 @@ import FPTestSupport
 import GRDB
 import Testing
 
-@testable import HistoryStore
+import HistoryStore
+@testable import SQLiteHistory
 
 /// The schema is created from nothing and upgraded in order, keeping what an older fpreport wrote.
 @Suite struct MigrationTests {

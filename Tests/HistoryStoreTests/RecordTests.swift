@@ -2,7 +2,8 @@ import FPModel
 import GRDB
 import Testing
 
-@testable import HistoryStore
+import HistoryStore
+@testable import SQLiteHistory
 
 /// History as changes: what one account's result writes, and what it must not write twice.
 @Suite struct RecordTests {

@@ -3,6 +3,7 @@ import FPModel
 import FPTestSupport
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Testing
 
 @testable import Reports

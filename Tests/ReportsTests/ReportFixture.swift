@@ -2,6 +2,7 @@ import BatchMetrics
 import FPModel
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Reports
 
 /// A small, fixed history written through the real store: three accounts over three days, with

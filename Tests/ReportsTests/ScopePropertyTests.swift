@@ -2,6 +2,7 @@ import BatchMetrics
 import FPModel
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Reports
 import Testing
 

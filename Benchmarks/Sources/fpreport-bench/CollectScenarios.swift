@@ -5,6 +5,7 @@ import FPModel
 import FirstPromoterAPI
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Logging
 
 /// Collection against a simulator in another process, so the CPU measured is the client's alone.

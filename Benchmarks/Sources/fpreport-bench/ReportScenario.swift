@@ -3,6 +3,7 @@ import CXLSXWriter
 import FPModel
 import Foundation
 import HistoryStore
+import SQLiteHistory
 import Reports
 
 /// Metrics over a long synthetic history, then each report format, and libxlsxwriter alone.
@@ -124,7 +125,7 @@ enum RawXLSX {
         guard let workbook = workbook_new_opt(path, &options) else { throw CocoaError(.fileWriteUnknown) }
         for table in tables {
             let sheet = workbook_add_worksheet(workbook, table.name)
-            for (column, name) in table.columns.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, nil) }
+            for (column, declared) in table.columns.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), declared.label, nil) }
             for (index, row) in table.rows.enumerated() {
                 let r = lxw_row_t(index + 1)
                 for (column, cell) in row.enumerated() {

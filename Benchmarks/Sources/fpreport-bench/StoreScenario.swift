@@ -2,6 +2,7 @@ import FPModel
 import Foundation
 import GRDBSQLite
 import HistoryStore
+import SQLiteHistory
 
 /// The store's cost per run: one run over `accounts` × 20 batches with 5 % of them changed, through
 /// the real store, against the raw SQLite C API writing exactly the same rows with the same indexes.

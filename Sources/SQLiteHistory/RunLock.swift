@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 
 #if canImport(Glibc)
 import Glibc
@@ -12,12 +13,12 @@ import Darwin
 /// The kernel releases it when the process dies, even by `kill -9`, so holding it proves that any
 /// run the database still calls "running" is dead. The file records who holds it, for the message
 /// a second run prints and for deciding whether to wait.
-public final class RunLock: Sendable {
+public final class RunLock: RunLease {
     private let descriptor: Int32
     public let path: String
 
     /// What a prune writes as its holder: a collection waits for it rather than giving up the night.
-    public static let prunePrefix = "prune "
+    public static let prunePrefix = RunLockHolder.prunePrefix
 
     /// Takes the lock for `databasePath`; while the holder is one `waitFor` accepts, waits for it
     /// (up to `waitSeconds`); otherwise throws a lease-held error naming the holder.

@@ -1,5 +1,6 @@
 import FPModel
 import GRDB
+import HistoryStore
 
 /// The queries that feed metrics: plain values out, SQL kept here beside the schema.
 extension SQLiteHistoryStore {

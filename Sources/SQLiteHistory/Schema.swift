@@ -1,4 +1,5 @@
 import GRDB
+import HistoryStore
 
 /// The history's schema, as ordered forward-only migrations; each runs in its own transaction.
 ///

@@ -1,12 +1,13 @@
 import FPModel
 import Foundation
 import GRDB
+import HistoryStore
 
 /// The history in one SQLite file (WAL mode), through GRDB.
 ///
-/// The only type in fpreport that holds a database handle or speaks SQL; a PostgreSQL store would
-/// be a second type conforming to ``HistoryReader`` and ``HistoryWriter``.
-public final class SQLiteHistoryStore: HistoryStore {
+/// Behind ``HistoryDatabase``: the jobs get one from `HistoryDatabases.open`, and only this module
+/// (with GRDB) sees SQLite. The run lock is a file lock beside the database (``RunLock``).
+public final class SQLiteHistoryStore: HistoryDatabase {
     let writer: any DatabaseWriter
     /// The file, for error messages; nil in memory.
     public let path: String?
@@ -28,6 +29,17 @@ public final class SQLiteHistoryStore: HistoryStore {
             throw HistoryStoreError("cannot open the history database: \(error)", path: path)
         }
     }
+
+    /// The run lock: a file lock beside the database, which the kernel gives up when the process
+    /// dies. A history in memory cannot be opened by another process, so its lock is always free.
+    public func acquireRunLock(
+        holder: String, waitSeconds: Double, waitFor: @escaping @Sendable (String) -> Bool
+    ) async throws -> any RunLease {
+        guard let path else { return InMemoryLease() }
+        return try await RunLock.acquire(databasePath: path, holder: holder, waitSeconds: waitSeconds, waitFor: waitFor)
+    }
+
+    private final class InMemoryLease: RunLease {}
 
     /// A history in memory, for tests.
     public static func inMemory() throws -> SQLiteHistoryStore {

@@ -1,6 +1,7 @@
 import FPModel
 import Foundation
 import GRDB
+import HistoryStore
 
 /// Writes a large, plausible history straight into the tables, for benchmarks and for tests that
 /// need a long history: `accounts` accounts observed once a night for `nights` nights.

@@ -1,15 +1,6 @@
 import FPModel
 import GRDB
-
-/// Rows `prune` removed (or would remove).
-public struct PruneCounts: Sendable, Equatable {
-    public var runs = 0
-    public var fetches = 0
-    public var events = 0
-    public var statusCounts = 0
-
-    public init() {}
-}
+import HistoryStore
 
 extension SQLiteHistoryStore {
     /// Deletes history observed before `cutoff`, keeping what later queries still need: each

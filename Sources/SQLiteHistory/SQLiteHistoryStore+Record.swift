@@ -1,5 +1,6 @@
 import FPModel
 import GRDB
+import HistoryStore
 
 extension SQLiteHistoryStore {
     /// Writes one account's result in one transaction: its fetch row, and when it succeeded the

@@ -1,5 +1,6 @@
 import FPModel
 import GRDB
+import HistoryStore
 
 extension SQLiteHistoryStore {
     public func beginRun(_ start: RunStart) async throws -> RunID {
@@ -90,10 +91,10 @@ extension SQLiteHistoryStore {
     }
 
     /// Runs the database still marks as running, with their holders.
-    public func liveRuns() async throws -> [(id: RunID, holder: String)] {
+    public func liveRuns() async throws -> [LiveRun] {
         try await read("cannot read runs") { db in
             try Row.fetchAll(db, sql: "SELECT id, holder FROM runs WHERE status = 'running' ORDER BY id").map {
-                (id: $0[0], holder: ($0[1] as String?) ?? "unknown")
+                LiveRun(id: $0[0], holder: ($0[1] as String?) ?? "unknown")
             }
         }
     }
