@@ -72,7 +72,9 @@ extension MetricsEngine {
 
         // Two marks per account and day: fetched at all (whether it counts that day) and fetched
         // successfully (whether the day has data: SPEC section 4, Gaps).
-        let (fetched, succeeded) = try await history.reduceFetches(
+        // The four reads are independent: on a file database they run side by side, one reader
+        // connection each, so the period costs its longest read rather than their sum.
+        async let marks = history.reduceFetches(
             from: start, to: end,
             into: { (DayGrid(accounts: count, days: days, filledWith: false), DayGrid(accounts: count, days: days, filledWith: false)) }
         ) { grids, fetch in
@@ -80,20 +82,22 @@ extension MetricsEngine {
             grids.0[row, day] = true
             if fetch.outcome == .ok { grids.1[row, day] = true }
         }
-        let entered = try await history.reduceEvents(
+        async let activity = history.reduceEvents(
             from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: AccountSeries.DayActivity()) }
         ) { grid, event in
             guard let row = rows[event.accountID], let day = calendar.day(of: event.observedAt) else { return }
             grid[row, day].add(event, baseline: baselines[row])
         }
-        let gains = try await history.reduceProgressSteps(from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: 0) }) {
+        async let progress = history.reduceProgressSteps(from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: 0) }) {
             grid, step in
             guard let row = rows[step.accountID], let day = calendar.day(of: step.observedAt) else { return }
             grid[row, day] += step.gain
         }
-        let atEnd = countsAtEnd
-            ? try await endOfDayCounts(rows: rows, days: days, calendar: calendar)
+        async let counts = countsAtEnd
+            ? endOfDayCounts(rows: rows, days: days, calendar: calendar)
             : (counts: DayGrid(accounts: count, days: days, filledWith: StatusCounts()), known: DayGrid(accounts: count, days: days, filledWith: false))
+        let (fetched, succeeded) = try await marks
+        let (entered, gains, atEnd) = try await (activity, progress, counts)
 
         var runDays = Set<Int>()
         for run in try await history.runs(from: start, to: end) { if let day = calendar.day(of: run.asOf) { runDays.insert(day) } }

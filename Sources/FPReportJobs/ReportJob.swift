@@ -47,9 +47,10 @@ public struct ReportJob: Sendable {
             minFinishedForRanking: config.metrics.minFinishedForRanking)
         let engine = MetricsEngine(
             history: history, thresholds: thresholds, configuredAccounts: Set(config.accounts.map(\.id)))
-        let data = ReportData(
-            night: try await engine.night(window), trends: try await engine.trends(endingWith: window),
-            thresholds: thresholds, toolVersion: FPReportVersion.current)
+        // The night and its trends read the history side by side.
+        async let night = engine.night(window)
+        async let trends = engine.trends(endingWith: window)
+        let data = ReportData(night: try await night, trends: try await trends, thresholds: thresholds, toolVersion: FPReportVersion.current)
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var files: [String] = []
         let folder = try publisher.publish(date: window.date) { folder in

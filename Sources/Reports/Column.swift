@@ -102,9 +102,15 @@ extension Table {
         }
     }
 
-    /// A table of `fields` over `items`.
-    public init<Row: Sendable>(name: String, fields: [Field<Row>], items: [Row]) {
-        self.init(name: name, fields: fields, count: items.count) { items[$0] }
+    /// A table of `fields` over `items`, its rows made when a writer reads them; with `stored`,
+    /// made once now (a small table read several times, such as a chart's: its lines, its CSV
+    /// link and its data table).
+    public init<Row: Sendable>(name: String, fields: [Field<Row>], items: [Row], stored: Bool = false) {
+        if stored {
+            self.init(name: name, columns: fields.map(\.column), rows: items.map { item in fields.map { $0.value(item) } })
+        } else {
+            self.init(name: name, fields: fields, count: items.count) { items[$0] }
+        }
     }
 
     /// The position of the column named `name`; code refers to columns by name, never by position.

@@ -106,7 +106,7 @@ public enum ReportTables {
             .text("status") { $0.status.rawValue },
             .integer("batches_at_end") { $0.atEnd },
             .integer("entered_in_window") { $0.entered },
-        ], items: data.night.statuses)
+        ], items: data.night.statuses, stored: true)
     }
 
     /// Up to this many rows, `daily` holds each account's whole series (30 days); above it, the
@@ -228,7 +228,7 @@ public enum ReportTables {
             .integer("completed") { $0.completed },
             .integer("failed") { $0.failed },
             .integer("stopped") { $0.stopped },
-        ].enumerated().map { $0 == 0 ? $1 : $1.only { $0.hasData } }, items: points ?? data.trends.fleet)
+        ].enumerated().map { $0 == 0 ? $1 : $1.only { $0.hasData } }, items: points ?? data.trends.fleet, stored: true)
     }
 
     /// Exactly the data behind the status mix chart; the chart draws these columns.
@@ -238,7 +238,7 @@ public enum ReportTables {
             fields: [.text("date") { $0.date }] + BatchStatus.allCases.map { status in
                 Field<DailyPoint>.integer(status.rawValue) { $0.atEnd[status] }.only { $0.hasData }
             },
-            items: points ?? data.trends.fleet)
+            items: points ?? data.trends.fleet, stored: true)
     }
 
     /// Exactly the data behind the worst-accounts chart.
@@ -249,7 +249,7 @@ public enum ReportTables {
             .integer("finished") { $0.finished },
             .integer("failed") { $0.failed },
             .percent("failure_rate") { $0.failureRate },
-        ], items: data.worst)
+        ], items: data.worst, stored: true)
     }
 
     /// `ok`, `failed`, `partial` (some fetches failed) or `not_collected` for the window.

@@ -164,7 +164,7 @@ struct WorkbookReport {
                 case .date: longest = max(longest, 10)
                 case .integer(let value): longest = max(longest, String(value).count + 1)
                 case .fraction: longest = max(longest, 7)
-                case .decimal(let value): longest = max(longest, String(format: "%.2f", value).count + 1)
+                case .decimal(let value): longest = max(longest, FixedPoint.format(value, digits: 2).count + 1)
                 case .timestamp: longest = max(longest, 17)
                 case .empty: continue
                 }
