@@ -36,6 +36,9 @@ public struct MetricsEngine: Sendable {
     /// accounts' by the rule every scope's do (``NightMetrics/scoped(to:)``).
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
         let known = try await history.accounts()
+        // The night's batches are its longest read: read beside the rest.
+        async let states = history.batchStates(at: window.end - 1, activeSince: window.start)
+        async let terminalDurations = history.terminalDurations(from: window.start, to: window.end)
         let day = try await accountDays([window], known: known, countsAtEnd: false)
         let accounts = known.filter { day.contains($0.id) }
         var activity: [String: AccountSeries.DayActivity] = [:]
@@ -52,13 +55,12 @@ public struct MetricsEngine: Sendable {
             runs: try await history.runs(from: window.start, to: window.end), dataAsOf: last.map { $0.finishedAt ?? $0.asOf })
         night.lastRunID = last?.id
 
-        night.terminalDurations = try await history.terminalDurations(from: window.start, to: window.end)
+        night.terminalDurations = try await terminalDurations
         var durations: [String: [Int64]] = [:]
         for duration in night.terminalDurations { durations[duration.accountID, default: []].append(duration.seconds) }
 
         let baselines = Dictionary(known.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
-        let states = try await history.batchStates(at: night.stateTime, activeSince: window.start)
-        night.batches = states.filter { Self.isInNight($0, baseline: baselines[$0.accountID] ?? nil) }
+        night.batches = try await states.filter { Self.isInNight($0, baseline: baselines[$0.accountID] ?? nil) }
         // Every flagged batch is open, and every open batch is in the night's scope.
         night.flagged = night.batches.compactMap { thresholds.flag($0, at: night.flagTime) }
         var stuck: [String: Int] = [:]

@@ -47,10 +47,12 @@ public struct ReportJob: Sendable {
             minFinishedForRanking: config.metrics.minFinishedForRanking)
         let engine = MetricsEngine(
             history: history, thresholds: thresholds, configuredAccounts: Set(config.accounts.map(\.id)))
-        // The night and its trends read the history side by side.
-        async let night = engine.night(window)
-        async let trends = engine.trends(endingWith: window)
-        let data = ReportData(night: try await night, trends: try await trends, thresholds: thresholds, toolVersion: FPReportVersion.current)
+        // One after the other: each reads side by side within itself, and the two at once would
+        // hold both working sets (40 MB more at 10,000 accounts, past the 150 MB budget).
+        let night = try await engine.night(window)
+        let data = ReportData(
+            night: night, trends: try await engine.trends(endingWith: window), thresholds: thresholds,
+            toolVersion: FPReportVersion.current)
         let publisher = ReportPublisher(root: URL(fileURLWithPath: config.reports.directory))
         var files: [String] = []
         let folder = try publisher.publish(date: window.date) { folder in
