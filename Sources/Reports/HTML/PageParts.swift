@@ -77,17 +77,11 @@ enum PageParts {
         """
     }
 
-    /// Any report table as an HTML table, numbers right-aligned and sortable by value.
-    static func dataTable(_ table: Table, zone: TimeZone, id: String, caption: String, link: ((Int, [Cell]) -> String?)? = nil) -> String {
-        let rows = table.rows.enumerated().map { index, row in
-            row.enumerated().map { column, cell in
-                let shown = display(cell, zone: zone)
-                if column == 0, let href = link?(index, row) { return "<a href=\"\(href)\">\(shown)</a>" }
-                return shown
-            }
-        }
-        return HTML.table(
-            caption: HTML.escape(caption), headers: table.columns.map { ($0.label, numeric: $0.format.isNumeric) }, rows: rows, id: id)
+    /// A declared table, every column, as a sortable page table (see ``columns(_:_:zone:caption:id:decorate:_:)``).
+    static func dataTable(_ table: Table, zone: TimeZone, id: String, caption: String) -> String {
+        var out = ""
+        columns(table, table.columns.map(\.name), zone: zone, caption: caption, id: id) { out += $0 }
+        return out
     }
 
     /// The columns named `names` of a declared table as a sortable page table: their declared words
@@ -100,7 +94,7 @@ enum PageParts {
         let picked = names.compactMap { name in table.index(of: name).map { (name: name, index: $0) } }
         assert(picked.count == names.count, "\(table.name) lacks one of \(names)")
         let headers = picked.map { (table.columns[$0.index].label, numeric: table.columns[$0.index].format.isNumeric) }
-        try emit(HTML.tableStart(caption: caption, headers: headers, id: id))
+        try emit(HTML.tableStart(caption: HTML.escape(caption), headers: headers, id: id))
         for row in table.rows {
             try emit(HTML.tableRow(picked.map { decorate($0.name, row[$0.index], display(row[$0.index], zone: zone)) }, headers: headers))
         }
