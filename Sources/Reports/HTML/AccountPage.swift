@@ -58,7 +58,7 @@ struct AccountPage {
             zone: zone, caption: "\(batches.count) batch(es)", id: "batches-table",
             decorate: { column, cell, shown in
                 switch (column, cell) {
-                case ("flag", .text(let flag)): "<strong>\(flag.replacingOccurrences(of: "_", with: " "))</strong>"
+                case ("flag", .text(let flag)): "<strong>\(flag == FlaggedBatch.Reason.oldPending.rawValue ? "old pending" : flag)</strong>"
                 case ("flag", .empty): ""
                 default: shown
                 }
@@ -94,12 +94,15 @@ struct AccountPage {
             footer: "fpreport \(HTML.escape(data.toolVersion)); times in \(HTML.escape(zone.reportName)).", root: "../")
     }
 
+    /// `in progress` for `in_progress`: made once, not per page.
+    static let statusWords = Dictionary(uniqueKeysWithValues: BatchStatus.allCases.map { ($0, $0.rawValue.replacingOccurrences(of: "_", with: " ")) })
+
     /// The counts at the window's end (every batch, not only the night's) and when they were seen.
     private func countsLine(_ zone: TimeZone) -> String {
         guard let counts = account.countsAtEnd, let observed = account.countsObservedAt else {
             return "Never collected: no counts."
         }
-        let parts = BatchStatus.allCases.map { "\(HTML.number(counts[$0])) \($0.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        let parts = BatchStatus.allCases.map { "\(HTML.number(counts[$0])) \(Self.statusWords[$0] ?? $0.rawValue)" }
         return "At the end of the window: " + parts.joined(separator: " · ") + " (counts observed \(HTML.time(observed, zone)))."
     }
 }

@@ -94,18 +94,21 @@ enum HTML {
 
     /// A `data:` URL holding `text` as CSV, so a page links a chart's data without a file of its own.
     static func csvDataURL(_ text: String) -> String {
-        var out = "data:text/csv;charset=utf-8,"
-        out.reserveCapacity(out.utf8.count + text.utf8.count * 2)
+        // Built as bytes: 10,000 account pages carry one each, and a String grown a scalar and a
+        // "%XX" at a time was a tenth of a page's cost.
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out = Array("data:text/csv;charset=utf-8,".utf8)
+        out.reserveCapacity(out.count + text.utf8.count * 2)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ","), UInt8(ascii: ":"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                out.append(byte)
             default:
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `12,345`: thousands grouped with commas (NumberFormatter costs microseconds a call).
