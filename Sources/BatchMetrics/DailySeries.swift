@@ -25,10 +25,11 @@ public struct DailyPoint: Sendable, Hashable {
 
 /// Daily trends of one scope (the fleet, a manager's accounts) and its accounts.
 public struct Trends: Sendable {
-    /// Oldest first, ending with the report's own day: the total of ``accounts``.
-    public var fleet: [DailyPoint]
+    /// Oldest first, ending with the report's own day: the total of ``accounts``, kept so the
+    /// two cannot disagree.
+    public private(set) var fleet: [DailyPoint]
     /// Per account, oldest first.
-    public var accounts: AccountSeries
+    public private(set) var accounts: AccountSeries
 
     init(accounts: AccountSeries) {
         self.accounts = accounts
