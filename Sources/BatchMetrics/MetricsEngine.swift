@@ -94,9 +94,11 @@ public struct MetricsEngine: Sendable {
         let baseline = Dictionary(accounts.map { ($0.id, $0.firstCollectedAt) }, uniquingKeysWith: { a, _ in a })
         var activity: [String: AccountSeries.DayActivity] = [:]
         for event in events { activity[event.accountID, default: .init()].add(event, baseline: baseline[event.accountID] ?? nil) }
-        return night(
+        var night = night(
             window: window, accounts: accounts, counts: counts, activity: activity, gains: [:], fetches: fetches, runs: runs,
             dataAsOf: dataAsOf)
+        night.computeScopeFigures()
+        return night
     }
 
     static func night(
@@ -121,9 +123,9 @@ public struct MetricsEngine: Sendable {
             night.progressGain = gains[account.id] ?? 0
             return night
         }
+        // The scope's own figures are left to the caller, once every part is in.
         var night = NightMetrics(window: window, accounts: nights, statuses: [], runs: runs, dataAsOf: dataAsOf)
         night.fetches = fetches
-        night.computeScopeFigures()
         return night
     }
 

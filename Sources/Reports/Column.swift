@@ -115,4 +115,9 @@ extension Table {
 
     /// The position of the column named `name`; code refers to columns by name, never by position.
     public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+    /// The cells of the column named `name`, top to bottom; nil without such a column.
+    public func cells(of name: String) -> [Cell]? {
+        index(of: name).map { index in rows.map { $0[index] } }
+    }
 }

@@ -17,9 +17,6 @@ public final class RunLock: RunLease {
     private let descriptor: Int32
     public let path: String
 
-    /// What a prune writes as its holder: a collection waits for it rather than giving up the night.
-    public static let prunePrefix = RunLockHolder.prunePrefix
-
     /// Takes the lock for `databasePath`; while the holder is one `waitFor` accepts, waits for it
     /// (up to `waitSeconds`); otherwise throws a lease-held error naming the holder.
     public static func acquire(

@@ -151,19 +151,19 @@ import Testing
         }
         // A lock held by a prune is waited for by the next taker that waits for prunes...
         // (taken here, before the waiter starts, so the waiter cannot take it first under load).
-        var pruning: RunLock? = try RunLock(databasePath: config.database, holder: RunLock.prunePrefix + "host:2")
+        var pruning: RunLock? = try RunLock(databasePath: config.database, holder: RunLockHolder.prunePrefix + "host:2")
         let release = Task { [pruning] in
             try await Task.sleep(for: .milliseconds(400))
             withExtendedLifetime(pruning) {}
         }
         pruning = nil  // the task's copy is the last: the lock goes when it ends
         let next = try await RunLock.acquire(
-            databasePath: config.database, holder: "host:3", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
+            databasePath: config.database, holder: "host:3", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLockHolder.prunePrefix) })
         try await release.value
         // ...and one held by a collection is not
         await #expect(throws: HistoryStoreError.self) {
             _ = try await RunLock.acquire(
-                databasePath: config.database, holder: "host:4", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLock.prunePrefix) })
+                databasePath: config.database, holder: "host:4", waitSeconds: 30, waitFor: { $0.hasPrefix(RunLockHolder.prunePrefix) })
         }
         withExtendedLifetime(next) {}
     }
