@@ -9,6 +9,10 @@ enum Assets {
     static let script = "report.js"
     static let accountsIndex = "accounts.js"
 
+    /// Columns a table can mark numeric by position (`r1` … `r16`); a wider table's later
+    /// numeric cells carry the class themselves.
+    static let alignedColumns = 16
+
     static let style = """
         :root{--bg:#fff;--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;--card:#f6f8fa;--warn-bg:#fff4e5;--warn-fg:#7a4100;--link:#0550ae;\
         --pending:#999999;--in_progress:#0072B2;--completed:#009E73;--failed:#D55E00;--stopped:#E69F00}
@@ -39,6 +43,7 @@ enum Assets {
         th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
         thead th{background:var(--card);position:sticky;top:0}
         .num{text-align:right;font-variant-numeric:tabular-nums}
+        \(alignedColumnRules)
         .na{color:var(--muted)}.chart-data td{text-align:right;font-variant-numeric:tabular-nums}
         th button{font:inherit;color:inherit;background:none;border:0;padding:0;text-align:inherit;cursor:pointer}th button::after{content:" \\2195";color:var(--muted)}
         th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
@@ -49,6 +54,10 @@ enum Assets {
         @media print{body{max-width:none;font-size:11pt}.skip,.chart-links,details,footer,.filter{display:none}\
         figure,table{break-inside:avoid}thead th{position:static}a{color:inherit;text-decoration:none}}
         """
+
+    /// `.r4 td:nth-child(4)` and so on: a table's numeric columns, aligned by the class on the table.
+    private static let alignedColumnRules = (1...alignedColumns).map { ".r\($0) td:nth-child(\($0))" }.joined(separator: ",")
+        + "{text-align:right;font-variant-numeric:tabular-nums}"
 
     /// Sorting and the accounts filter (`index.html#find=TEXT` opens it filtered, for links and
     /// bookmarks). Both only enhance: every table is complete and readable without script, and

@@ -48,7 +48,7 @@ enum PageParts {
 
     /// A headline figure with optional change markers.
     static func card(_ label: String, _ value: String, change: String = "") -> String {
-        "<li>\(HTML.escape(label))<b>\(value)</b>\(change)</li>"
+        "<li>\(HTML.escape(label))<b>\(value)</b>\(change)"
     }
 
     /// "▲ 3 vs day before · ▼ 2 vs week before", or nothing when either side has no data.
@@ -71,7 +71,7 @@ enum PageParts {
         <figure aria-labelledby="\(id)-caption"><figcaption id="\(id)-caption">\(HTML.escape(caption))</figcaption>
         \(svg)
         <p class="chart-links"><a href="\(HTML.csvDataURL(CSVWriter(timeZone: zone).render(table)))" \
-        download="\(HTML.escape(download))" type="text/csv">Download this chart's data (CSV)</a></p>
+        download="\(HTML.escape(download))">Download this chart's data (CSV)</a></p>
         <details><summary>Data table</summary>\(plainTable(table, zone: zone, caption: caption))</details>
         </figure>
         """
@@ -104,7 +104,7 @@ enum PageParts {
     /// A small table as plain markup, no sorting: the data behind a chart, on every account page.
     static func plainTable(_ table: Table, zone: TimeZone, caption: String) -> String {
         var out = "<table class=\"chart-data\"><caption>\(HTML.escape(caption))</caption><thead><tr>"
-        for column in table.columns { out += "<th scope=\"col\">\(HTML.escape(column.label))</th>" }
+        for column in table.columns { out += "<th>\(HTML.escape(column.label))</th>" }
         out += "</tr></thead><tbody>"
         for row in table.rows {
             out += "<tr>"

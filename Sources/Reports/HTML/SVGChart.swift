@@ -65,18 +65,30 @@ enum SVGChart {
         var out = open(id: id, title: title) + grid(maximum: maximum) + xLabels(labels)
         for line in series {
             // One path per series; a dot only where a value stands alone between gaps (a line
-            // needs two points).
+            // needs two points). Level steps in a row are one `h`: a quiet account's flat line
+            // at zero is `M48 204h660`, not thirty steps.
             var path = ""
             var dots = ""
             var last = (x: 0, y: 0)
+            var level = 0
+            func flushLevel() {
+                if level > 0 { path += "h\(level)" }
+                level = 0
+            }
             let values = line.values
             for (index, value) in values.enumerated() {
                 guard let value else { continue }
                 let point = (x: xPosition(index, of: labels.count), y: yPosition(value, maximum: maximum))
                 if index > 0 && values[index - 1] != nil {
                     let (dx, dy) = (point.x - last.x, point.y - last.y)
-                    path += dy == 0 ? "h\(dx)" : "l\(dx)\(dy < 0 ? "" : " ")\(dy)"
+                    if dy == 0 {
+                        level += dx
+                    } else {
+                        flushLevel()
+                        path += "l\(dx)\(dy < 0 ? "" : " ")\(dy)"
+                    }
                 } else {
+                    flushLevel()
                     path += "M\(point.x) \(point.y)"
                     if index + 1 == values.count || values[index + 1] == nil {
                         dots += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" class=\"fill c-\(line.color)\"/>"
@@ -84,6 +96,7 @@ enum SVGChart {
                 }
                 last = point
             }
+            flushLevel()
             if !path.isEmpty {
                 out += "<path d=\"\(path)\" class=\"line c-\(line.color)\"/>" + dots
             }
