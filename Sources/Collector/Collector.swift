@@ -28,6 +28,8 @@ public struct Collector: Sendable {
         public var breakerCooldownSeconds: Double
         public var toolVersion: String
         public var configDigest: String
+        /// How often a running collection renews its lease (and, in a shared run, its claims).
+        public var heartbeatSeconds: Double = 30
 
         public init(
             concurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), requestsPerMinutePerAccount: Int = 300,
@@ -104,6 +106,16 @@ public struct Collector: Sendable {
         accounts: [Account], asOf: Date, holder: String,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> CollectionReport {
+        try await run(source: AccountList(accounts), asOf: asOf, holder: holder, progress: progress)
+    }
+
+    /// Collects the accounts `source` hands out at observation time `asOf`: a fixed list, or the
+    /// accounts this process claims from a run it shares with collectors on other hosts.
+    public func run(
+        source: any AccountSource, asOf: Date, holder: String,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> CollectionReport {
+        let accounts = source.accounts
         let started = now()
         let runID = try await store.beginRun(RunStart(
             asOf: asOf.unixSeconds, startedAt: started.unixSeconds, toolVersion: configuration.toolVersion,
@@ -119,9 +131,17 @@ public struct Collector: Sendable {
         var storeError: (any Error)?
 
         await withTaskGroup(of: Result<(AccountFetchResult, AccountWriteSummary), any Error>.self) { group in
-            var pending = accounts.makeIterator()
-            func startNext() {
-                guard let account = pending.next() else { return }
+            // Nil when the source has no account left, or could not say (its error stops the run like a store's).
+            func nextAccount() async -> Account? {
+                do {
+                    return try await source.next()
+                } catch {
+                    storeError = storeError ?? error
+                    return nil
+                }
+            }
+            func startNext() async {
+                guard storeError == nil, let account = await nextAccount() else { return }
                 group.addTask {
                     let result = await collect(account, guards: guards)
                     do {
@@ -131,21 +151,21 @@ public struct Collector: Sendable {
                     }
                 }
             }
-            for _ in 0..<max(1, configuration.concurrency) { startNext() }
+            for _ in 0..<max(1, configuration.concurrency) { await startNext() }
             var lastHeartbeat = started
             while let finished = await group.next() {
                 switch finished {
                 case .success(let (result, written)):
                     tally.add(result, written)
                     progress(tally.done, accounts.count)
-                    if storeError == nil { startNext() }
+                    if storeError == nil { await startNext() }
                 case .failure(let error):
                     // The store is gone (disk full, file removed): stop starting accounts, keep what is written.
                     storeError = storeError ?? error
                     group.cancelAll()
                 }
                 let current = now()
-                if storeError == nil, current.timeIntervalSince(lastHeartbeat) >= 30 {
+                if storeError == nil, current.timeIntervalSince(lastHeartbeat) >= configuration.heartbeatSeconds {
                     lastHeartbeat = current
                     try? await store.heartbeat(run: runID, at: current.unixSeconds)
                 }
@@ -153,7 +173,7 @@ public struct Collector: Sendable {
         }
 
         let finished = now()
-        tally.totals.accountsTotal = accounts.count
+        tally.totals.accountsTotal = await source.plannedTotal(done: tally.done)
         if let storeError {
             // What is written stays; the run is marked aborted if the store still can, and the
             // error said is the one that stopped it (a full disk may refuse this write too).
