@@ -15,7 +15,7 @@ let package = Package(
         .library(
             name: "FPReportLibraries",
             targets: [
-                "FPModel", "FirstPromoterAPI", "HistoryStore", "SQLiteHistory", "HistoryBackends", "Collector", "BatchMetrics",
+                "FPModel", "FirstPromoterAPI", "HistoryStore", "SQLiteHistory", "PostgresHistory", "HistoryBackends", "Collector", "BatchMetrics",
                 "Reports", "XLSXWriter", "APISimulator", "FPConfig", "FPReportJobs",
             ]
         ),
@@ -29,6 +29,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The history in PostgreSQL beyond one host (SPEC section 3.1): its connection pool, COPY-free
+        // bulk writes through arrays, and advisory locks.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already under postgres-nio and async-http-client; named for the `sslmode` TLS settings.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Already under Hummingbird; named so the simulator can build the `Account-ID` header name.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Already under Hummingbird; lets the simulator shut down gracefully instead of by cancellation.
@@ -64,8 +69,19 @@ let package = Package(
             dependencies: ["FPModel", "HistoryStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // The history in PostgreSQL, through postgres-nio: the same tables and behaviour as SQLite's.
+        .target(
+            name: "PostgresHistory",
+            dependencies: [
+                "FPModel", "HistoryStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Chooses the backend from the configuration, so that nothing else names one.
-        .target(name: "HistoryBackends", dependencies: ["HistoryStore", "SQLiteHistory"]),
+        .target(name: "HistoryBackends", dependencies: ["HistoryStore", "SQLiteHistory", "PostgresHistory"]),
 
         // Bounded fan-out over accounts, status attribution, one transaction per account.
         .target(
@@ -143,7 +159,10 @@ let package = Package(
         .testTarget(name: "FPConfigTests", dependencies: ["FPConfig", "FPModel", "FPTestSupport"]),
         .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "SQLiteHistory", "FPModel", "FPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "HistoryStore", "SQLiteHistory", "PostgresHistory", "FPModel", "FPTestSupport", "BatchMetrics", "Reports",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel", "FPTestSupport"]),
         .testTarget(
@@ -163,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "FPReportJobsTests",
             dependencies: [
-                "FPReportJobs", "FPConfig", "HistoryStore", "SQLiteHistory", "HistoryBackends", "APISimulator", "FPModel", "FPTestSupport",
+                "FPReportJobs", "FPConfig", "HistoryStore", "SQLiteHistory", "PostgresHistory", "HistoryBackends", "APISimulator", "FPModel",
+                "FPTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -29,7 +29,7 @@ public enum ConfigLoader {
         let reader = NodeReader(file: file)
 
         let top = try reader.mapping(root, key: nil, allowed: [
-            "api", "database", "reports", "metrics", "monitoring", "accounts", "accounts_file",
+            "api", "database", "database_password_env", "reports", "metrics", "monitoring", "accounts", "accounts_file",
         ])
         var config = FPConfiguration(
             file: file,
@@ -73,11 +73,25 @@ public enum ConfigLoader {
             let database = try reader.string(node, key: "database")
             // A server's address is not a file name to resolve against the config's folder.
             if let scheme = database.range(of: "://").map({ database[..<$0.lowerBound].lowercased() }), !scheme.contains("/") {
-                throw reader.error(
-                    node, key: "database",
-                    "\(scheme):// is not supported by this fpreport yet: the history is a SQLite file; give its path")
+                guard ["postgresql", "postgres"].contains(scheme) else {
+                    throw reader.error(
+                        node, key: "database",
+                        "\(scheme):// is not a history this fpreport keeps: give a SQLite file's path or a postgresql:// address")
+                }
+                // Said without repeating the address: what stands before the @ may be a password.
+                let authority = database[database.range(of: "://")!.upperBound...].prefix { $0 != "/" && $0 != "?" }
+                if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
+                    throw reader.error(
+                        node, key: "database",
+                        "the address carries a password; remove it and put the password in the environment variable named by database_password_env (default PGPASSWORD)")
+                }
+                config.database = database
+            } else {
+                config.database = resolve(database, in: folder)
             }
-            config.database = resolve(database, in: folder)
+        }
+        if let node = top["database_password_env"] {
+            config.databasePasswordEnv = try reader.variableName(node, key: "database_password_env")
         }
         if let reports = top["reports"] {
             let keys = try reader.mapping(reports, key: "reports", allowed: ["directory", "timezone", "keep_nights"])

@@ -48,8 +48,10 @@ public struct FPConfiguration: Sendable {
     /// The file this came from (as given), for messages.
     public var file: String
     public var api = API()
-    /// Absolute path of the SQLite history.
+    /// Absolute path of the SQLite history, or a `postgresql://USER@HOST:PORT/DBNAME` address.
     public var database: String
+    /// The environment variable holding the PostgreSQL password (never the file, argv or logs).
+    public var databasePasswordEnv = "PGPASSWORD"
     public var reports: Reports
     public var metrics = Metrics()
     /// A Prometheus text-format file that `collect` and `nightly` rewrite after each run, for

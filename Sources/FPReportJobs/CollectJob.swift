@@ -28,7 +28,7 @@ public struct CollectJob: Sendable {
     public func run(
         asOf: Date? = nil, store: (any HistoryDatabase)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> CollectionReport {
-        let store = try store ?? HistoryDatabases.open(config.database)
+        let store = try await config.history(given: store)
         // The run lock first: while we hold it no other process collects into this database, so a
         // run the database still marks as running belongs to a process that died; take it over.
         let lock: (any RunLease)?

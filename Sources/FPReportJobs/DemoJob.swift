@@ -64,7 +64,7 @@ public struct DemoJob: Sendable {
             Account(id: id, name: Self.names[index % Self.names.count] + " \(index / Self.names.count + 1)",
                     manager: Self.managers[index % Self.managers.count])
         }
-        let store = try HistoryDatabases.open(database.path)
+        let store = try await HistoryDatabases.open(database.path)
         guard let key = APIKey(secret) else { throw ReportError("could not make a demo key") }
         var job = CollectJob(config: config, keys: { _ in .success(key) }, logger: logger)
 

@@ -36,7 +36,7 @@ public struct ExportJob: Sendable {
         if let from, let to, from.start > to.start {
             throw ConfigError(file: "--since", "\(from.date) is after --until \(to.date)")
         }
-        let history = try store ?? HistoryDatabases.open(config.database)
+        let history = try await config.history(given: store)
         return try await LedgerExport(timeZone: zone).write(from: history, firstSeenFrom: from?.start, to: to?.end, sink: sink)
     }
 }

@@ -41,7 +41,7 @@ public struct NightlyJob: Sendable {
         reportProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Outcome {
         let config = collect.config
-        let store = try store ?? HistoryDatabases.open(config.database)
+        let store = try await config.history(given: store)
         var collection: CollectionReport?
         let day: String
         if let date {

@@ -33,7 +33,7 @@ public struct PruneJob: Sendable {
     }
 
     public func run(store: (any HistoryDatabase)? = nil) async throws -> Outcome {
-        let store = try store ?? HistoryDatabases.open(config.database)
+        let store = try await config.history(given: store)
         // The run lock, as collect takes it: a prune never deletes under a running night.
         let lock = dryRun ? nil : try await store.acquireRunLock(
             holder: RunLockHolder.prunePrefix + CollectJob.holder, waitSeconds: waitSeconds, waitFor: { _ in true })

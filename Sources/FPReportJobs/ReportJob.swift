@@ -27,7 +27,7 @@ public struct ReportJob: Sendable {
     public func run(
         date: String?, store: (any HistoryReader)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Published {
-        let history = try store ?? HistoryDatabases.open(config.database)
+        let history = try await config.history(given: store)
         let zone = config.reports.timezone
         let window: ReportWindow
         if let date {

@@ -1,20 +1,22 @@
+import Foundation
 import HistoryStore
+import PostgresHistory
 import SQLiteHistory
 
 /// The one place a backend is chosen: from the configuration's `database`, so the jobs never
 /// name one (SPEC section 3.1).
 public enum HistoryDatabases {
-    /// Opens (creating and migrating as needed) the history `location` names: a SQLite file path.
-    ///
-    /// A `postgresql://` address is refused with a clear error until the PostgreSQL store exists,
-    /// rather than taken for a file name.
-    public static func open(_ location: String) throws -> any HistoryDatabase {
-        if isServerAddress(location) {
-            throw HistoryStoreError(
-                "this fpreport keeps its history in SQLite only; PostgreSQL (\(schemeOf(location))://) is not built in yet. "
-                    + "Set database to a file path.")
-        }
-        return try SQLiteHistoryStore(path: location)
+    /// Opens (creating and migrating as needed) the history `location` names: a SQLite file path,
+    /// or a `postgresql://USER@HOST:PORT/DBNAME` address whose password, if the server wants one,
+    /// is in the environment variable `passwordVariable` (never in the address).
+    public static func open(
+        _ location: String, passwordVariable: String = "PGPASSWORD",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> any HistoryDatabase {
+        guard isServerAddress(location) else { return try SQLiteHistoryStore(path: location) }
+        let address = try PostgresAddress(parsing: location)
+        let password = environment[passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
+        return try await PostgresHistoryStore.open(address, password: password)
     }
 
     /// Whether `location` is a database server's address rather than a file.

@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: [
         ("apii:\n  concurrency: 3\naccounts: [{id: a}]",
-         "/etc/fpreport/fpreport.yaml:1: apii: unknown key; expected one of: api, database, reports, metrics, monitoring, accounts, accounts_file"),
+         "/etc/fpreport/fpreport.yaml:1: apii: unknown key; expected one of: api, database, database_password_env, reports, metrics, monitoring, accounts, accounts_file"),
         ("api:\n  concurency: 3\naccounts: [{id: a}]",
          "/etc/fpreport/fpreport.yaml:2: api.concurency: unknown key; expected one of: base_url, api_key_env, key_file, concurrency, timeout_seconds, connect_timeout_seconds, requests_per_minute_per_account, max_attempts, account_deadline_seconds, run_deadline_seconds, max_body_bytes"),
         ("api:\n  concurrency: lots\naccounts: [{id: a}]",
@@ -85,12 +85,14 @@ import Testing
          "/etc/fpreport/fpreport.yaml:2: accounts[0].colour: unknown key; expected one of: id, name, manager, api_key_env"),
         ("accounts:\n  - id: a\n  - id: b\n  - id: a\n",
          "/etc/fpreport/fpreport.yaml:4: id: account \"a\" is listed twice: /etc/fpreport/fpreport.yaml line 2 and /etc/fpreport/fpreport.yaml line 4"),
-        ("database: postgresql://fp@db.example:5432/history\naccounts: [{id: a}]",
-         "/etc/fpreport/fpreport.yaml:1: database: postgresql:// is not supported by this fpreport yet: the history is a SQLite file; give its path"),
+        ("database: mysql://fp@db.example:3306/history\naccounts: [{id: a}]",
+         "/etc/fpreport/fpreport.yaml:1: database: mysql:// is not a history this fpreport keeps: give a SQLite file's path or a postgresql:// address"),
+        ("database_password_env: pass word\naccounts: [{id: a}]",
+         "/etc/fpreport/fpreport.yaml:1: database_password_env: expected the name of an environment variable"),
         ("accounts: []\n", "/etc/fpreport/fpreport.yaml: accounts: no accounts configured; list them under accounts: or name a CSV in accounts_file:"),
         ("", "/etc/fpreport/fpreport.yaml: the file is empty; see config/fpreport.example.yaml"),
         ("accounts: [\n", "/etc/fpreport/fpreport.yaml: not valid YAML"),
-        ("- just\n- a list\n", "/etc/fpreport/fpreport.yaml:1: expected a mapping of keys (api, database, reports, metrics, monitoring, accounts, accounts_file)"),
+        ("- just\n- a list\n", "/etc/fpreport/fpreport.yaml:1: expected a mapping of keys (api, database, database_password_env, reports, metrics, monitoring, accounts, accounts_file)"),
     ])
     func errorMessages(yaml: String, expected: String) {
         let message = error(yaml)
@@ -99,8 +101,17 @@ import Testing
 
     @Test func aDatabaseAddressIsNeverEchoedWithItsPassword() {
         let message = error("database: postgresql://fp:hunter2@db.example/history\naccounts: [{id: a}]")
-        #expect(message.contains("database: postgresql://"))
+        #expect(message.contains("database: the address carries a password"), "\(message)")
         #expect(!message.contains("hunter2") && !message.contains("db.example"))
+    }
+
+    /// A server's address is kept as it is (not resolved as a file), with the password's variable.
+    @Test func aPostgreSQLAddressIsTakenAsItIs() throws {
+        let config = try parse(
+            "database: postgresql://fp@db.internal:5433/history?sslmode=require\ndatabase_password_env: FP_DB_PASSWORD\naccounts: [{id: a}]\n")
+        #expect(config.database == "postgresql://fp@db.internal:5433/history?sslmode=require")
+        #expect(config.databasePasswordEnv == "FP_DB_PASSWORD")
+        #expect(try parse("accounts: [{id: a}]\n").databasePasswordEnv == "PGPASSWORD")
     }
 
     /// Plain http carries the key only to a loopback address, parsed rather than matched by prefix.

@@ -1,11 +1,11 @@
 import FPModel
-import GRDB
 import Testing
 
 import HistoryStore
 @testable import SQLiteHistory
 
-/// History as changes: what one account's result writes, and what it must not write twice.
+/// History as changes: what one account's result writes, and what it must not write twice. A
+/// conformance suite: every test runs against each backend (``Backend/available``).
 @Suite struct RecordTests {
     let account = Account(id: "acc-1", name: "One", manager: "Ana")
 
@@ -21,34 +21,32 @@ import HistoryStore
 
     /// Runs one collection of `result` at `asOf` and returns what it wrote.
     @discardableResult
-    func collect(_ store: SQLiteHistoryStore, at asOf: Int64, _ result: AccountFetchResult) async throws -> AccountWriteSummary {
+    func collect(_ store: any HistoryDatabase, at asOf: Int64, _ result: AccountFetchResult) async throws -> AccountWriteSummary {
         let run = try await store.beginRun(start(asOf))
         let summary = try await store.record(result, run: run)
         try await store.finishRun(run, state: .finished, totals: RunTotals(), finishedAt: asOf + 10)
         return summary
     }
 
-    func events(_ store: SQLiteHistoryStore) async throws -> [BatchEventRecord] {
+    func events(_ store: any HistoryDatabase) async throws -> [BatchEventRecord] {
         try await store.events(from: 0, to: .max)
     }
 
-    func count(_ store: SQLiteHistoryStore, _ table: String) async throws -> Int {
-        try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
-    }
-
-    @Test func firstRunWritesFirstSeenEventsAndFiveCounts() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func firstRunWritesFirstSeenEventsAndFiveCounts(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         let written = try await collect(store, at: 1000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
         #expect(written == AccountWriteSummary(eventsWritten: 3, batchesCompared: 3))
         #expect(try await events(store).map(\.kind) == [.firstSeen, .firstSeen, .firstSeen])
-        #expect(try await count(store, "run_status_counts") == 5)
+        #expect(try await history.count("run_status_counts") == 5)
         let counts = try #require(try await store.statusCounts(atOrBefore: 1000).first)
         #expect(counts.counts == [.pending: 1, .inProgress: 1, .completed: 1, .failed: 0, .stopped: 0])
         #expect(counts.progressSums[.inProgress] == 40)
     }
 
-    @Test func unchangedBatchesAddNoEventAndChangesAddOneEach() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func unchangedBatchesAddNoEventAndChangesAddOneEach(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 1000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
         let unchanged = try await collect(store, at: 2000, ok([("1", .pending, 0), ("2", .inProgress, 40), ("3", .completed, 100)]))
         #expect(unchanged.eventsWritten == 0)
@@ -60,8 +58,9 @@ import HistoryStore
         #expect(later.map(\.progress) == [10, 70])
     }
 
-    @Test func disappearingAndReappearingBatchesAreEvents() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func disappearingAndReappearingBatchesAreEvents(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 1000, ok([("1", .completed, 100), ("2", .failed, 30)]))
         try await collect(store, at: 2000, ok([("1", .completed, 100)]))
         try await collect(store, at: 3000, ok([("1", .completed, 100)]))
@@ -70,32 +69,32 @@ import HistoryStore
         #expect(kinds == ["1000:first_seen", "2000:disappeared", "4000:reappeared"])
     }
 
-    @Test func batchStateTracksStatusTimes() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func batchStateTracksStatusTimes(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 1000, ok([("7", .pending, 0)]))
         try await collect(store, at: 2000, ok([("7", .inProgress, 20)]))
         try await collect(store, at: 3000, ok([("7", .inProgress, 20)]))
         try await collect(store, at: 4000, ok([("7", .failed, 20)]))
-        let row = try #require(try await store.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM batches WHERE batch_id = '7'")
-        })
-        #expect(row["status"] as String == "failed")
-        #expect(row["first_seen_at"] as Int64 == 1000)
-        #expect(row["status_since"] as Int64 == 4000)
-        #expect(row["last_progress_change_at"] as Int64 == 4000)
-        #expect(row["terminal_at"] as Int64? == 4000)
-        #expect(row["last_seen_run"] as Int64 == 4)
+        let row = try #require(try await store.reduceLedger(firstSeenFrom: nil, to: nil, into: { [] }) { $0.append($1) }.first)
+        #expect(row.batchID == "7" && row.status == .failed && row.present)
+        #expect(row.firstSeenAt == 1000)
+        #expect(row.statusSince == 4000)
+        #expect(row.lastProgressChangeAt == 4000)
+        #expect(row.terminalAt == 4000)
+        #expect(row.lastSeenRun == 4)
     }
 
-    @Test func failedAccountChangesNoBatchStateButSaysWhy() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func failedAccountChangesNoBatchStateButSaysWhy(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 1000, ok([("1", .inProgress, 10)]))
         let failed = AccountFetchResult(
             account: account, outcome: .forbidden, httpStatus: 403, requests: 1, error: "forbidden: Invalid user type")
         let written = try await collect(store, at: 2000, failed)
         #expect(written.eventsWritten == 0)
-        #expect(try await count(store, "batch_events") == 1)
-        #expect(try await count(store, "run_status_counts") == 5)
+        #expect(try await history.count("batch_events") == 1)
+        #expect(try await history.count("run_status_counts") == 5)
         let fetch = try #require(try await store.fetches(from: 2000, to: 2001).first)
         #expect(fetch.outcome == .forbidden)
         #expect(fetch.httpStatus == 403)
@@ -107,21 +106,23 @@ import HistoryStore
         #expect(record.firstCollectedAt == 1000)
     }
 
-    @Test func rerunningTheSameAsOfAddsNothingTwice() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func rerunningTheSameAsOfAddsNothingTwice(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         let batches = ok([("1", .pending, 0), ("2", .completed, 100)])
         try await collect(store, at: 1000, batches)
         try await collect(store, at: 1000, batches)
-        #expect(try await count(store, "runs") == 1)
-        #expect(try await count(store, "batch_events") == 2)
-        #expect(try await count(store, "run_status_counts") == 5)
-        #expect(try await count(store, "account_fetches") == 1)
+        #expect(try await history.count("runs") == 1)
+        #expect(try await history.count("batch_events") == 2)
+        #expect(try await history.count("run_status_counts") == 5)
+        #expect(try await history.count("account_fetches") == 1)
     }
 
     /// Re-running a night that gets another answer leaves one consistent state: the latest
     /// successful observation (SPEC section 3).
-    @Test func rerunningANightWithAnotherAnswerKeepsTheHistoryConsistent() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func rerunningANightWithAnotherAnswerKeepsTheHistoryConsistent(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 1000, ok([("1", .inProgress, 40), ("2", .completed, 100)]))
         // The re-run fails for the account: its success of this night stays its state
         try await collect(store, at: 1000, AccountFetchResult(
@@ -134,8 +135,8 @@ import HistoryStore
         #expect(try await store.consistencyProblems() == [])
         let counts = try #require(try await store.statusCounts(atOrBefore: 1000).first?.counts)
         #expect(counts[.inProgress] == 0 && counts[.completed] == 2)
-        #expect(try await count(store, "account_fetches") == 1)
-        #expect(try await count(store, "run_status_counts") == 5)
+        #expect(try await history.count("account_fetches") == 1)
+        #expect(try await history.count("run_status_counts") == 5)
         let states = try await store.batchStates(at: 1000, activeSince: 0)
         #expect(states.first { $0.batchID == "1" }?.status == .completed)
         // And a failure of a night that had none keeps saying so
@@ -145,14 +146,16 @@ import HistoryStore
         #expect(try await store.consistencyProblems() == [])
     }
 
-    @Test func historyOnlyMovesForward() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func historyOnlyMovesForward(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         try await collect(store, at: 2000, ok([]))
         await #expect(throws: HistoryStoreError.self) { try await store.beginRun(start(1000)) }
     }
 
-    @Test func aLiveRunHoldsTheLeaseAndAStaleOneIsTakenOver() async throws {
-        let store = try SQLiteHistoryStore.inMemory()
+    @Test(arguments: Backend.available) func aLiveRunHoldsTheLeaseAndAStaleOneIsTakenOver(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
         _ = try await store.beginRun(RunStart(asOf: 1000, startedAt: 1000, toolVersion: "t", configDigest: "d", holder: "host:42"))
         let error = await #expect(throws: HistoryStoreError.self) {
             try await store.beginRun(RunStart(asOf: 1100, startedAt: 1100, toolVersion: "t", configDigest: "d", holder: "host:43"))

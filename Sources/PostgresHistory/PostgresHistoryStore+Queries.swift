@@ -1,0 +1,237 @@
+import FPModel
+import HistoryStore
+import PostgresNIO
+
+/// The queries that feed metrics, as the SQLite store answers them: the same rows in the same
+/// order, so a report is byte for byte the same whichever backend holds the history.
+extension PostgresHistoryStore {
+    /// Runs `query` and folds its decodable rows into a state made inside the read, streaming:
+    /// postgres-nio reads rows as they are consumed, so a month of events is never held.
+    func reduce<State: Sendable, Record>(
+        _ what: String, _ query: PostgresQuery, into initial: @escaping @Sendable () -> State,
+        decode: @escaping @Sendable (PostgresRow) throws -> Record?, _ update: @escaping @Sendable (inout State, Record) -> Void
+    ) async throws -> State {
+        try await read(what) { connection in
+            var state = initial()
+            for try await row in try await connection.query(query, logger: Self.quiet) {
+                if let record = try decode(row) { update(&state, record) }
+            }
+            return state
+        }
+    }
+
+    /// Collects `query`'s decodable rows.
+    func all<Record: Sendable>(_ what: String, _ query: PostgresQuery, decode: @escaping @Sendable (PostgresRow) throws -> Record?) async throws -> [Record] {
+        try await reduce(what, query, into: { [] }, decode: decode) { $0.append($1) }
+    }
+
+    public func accounts() async throws -> [AccountRecord] {
+        try await all("cannot read accounts", "SELECT id, name, manager, first_collected_at, last_success_at FROM accounts ORDER BY id") { row in
+            let (id, name, manager, first, last) = try row.decode((String, String, String, Int64?, Int64?).self)
+            return AccountRecord(id: id, name: name, manager: manager, firstCollectedAt: first, lastSuccessAt: last)
+        }
+    }
+
+    static let runColumns = "SELECT id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, accounts_failed, tool_version FROM runs "
+
+    static func runRecord(_ row: PostgresRow) throws -> RunRecord {
+        let (id, asOf, started, finished, state, total, ok, failed, version) =
+            try row.decode((Int64, Int64, Int64, Int64?, String, Int64, Int64, Int64, String).self)
+        return RunRecord(
+            id: id, asOf: asOf, startedAt: started, finishedAt: finished, state: state, accountsTotal: Int(total),
+            accountsOK: Int(ok), accountsFailed: Int(failed), toolVersion: version)
+    }
+
+    public func runs(from start: UnixSeconds, to end: UnixSeconds) async throws -> [RunRecord] {
+        var query = PostgresQuery(unsafeSQL: Self.runColumns + "WHERE as_of >= $1 AND as_of < $2 ORDER BY as_of")
+        query.binds.append(start)
+        query.binds.append(end)
+        return try await all("cannot read runs", query, decode: Self.runRecord)
+    }
+
+    public func lastRun(before end: UnixSeconds) async throws -> RunRecord? {
+        var query = PostgresQuery(unsafeSQL: Self.runColumns + "WHERE as_of < $1 ORDER BY as_of DESC LIMIT 1")
+        query.binds.append(end)
+        return try await all("cannot read runs", query, decode: Self.runRecord).first
+    }
+
+    /// Groups rows of `account_id, observed_at, status, batch_count, progress_sum` into one value
+    /// per fetch, handing each on as soon as its last row has been read.
+    private struct CountGrouper: Sendable {
+        var current: AccountStatusCounts?
+
+        mutating func add(_ row: PostgresRow, _ emit: (AccountStatusCounts) -> Void) throws {
+            let (accountID, observedAt, status, count, sum) = try row.decode((String, Int64, String, Int64, Int64).self)
+            if current?.accountID != accountID || current?.observedAt != observedAt {
+                current.map(emit)
+                current = AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts())
+            }
+            guard let status = BatchStatus(rawValue: status) else { return }
+            current?.counts[status] = Int(count)
+            current?.progressSums[status] = Int(sum)
+        }
+    }
+
+    /// Folds grouped status-count rows of `query` into a state.
+    private func reduceCounts<State: Sendable>(
+        _ what: String, _ query: PostgresQuery, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
+    ) async throws -> State {
+        try await read(what) { connection in
+            var state = initial()
+            var grouper = CountGrouper()
+            for try await row in try await connection.query(query, logger: Self.quiet) {
+                try grouper.add(row) { update(&state, $0) }
+            }
+            grouper.current.map { update(&state, $0) }
+            return state
+        }
+    }
+
+    public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
+        try await reduceCounts("cannot read status counts", """
+            WITH latest AS (
+                SELECT DISTINCT ON (account_id) account_id, run_id FROM account_fetches
+                WHERE outcome = 'ok' AND observed_at <= \(time)
+                ORDER BY account_id, observed_at DESC
+            )
+            SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+            FROM latest l
+            JOIN run_status_counts c ON c.run_id = l.run_id AND c.account_id = l.account_id
+            ORDER BY c.account_id
+            """, into: { [] }) { $0.append($1) }
+    }
+
+    public func reduceStatusCountHistory<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
+    ) async throws -> State {
+        try await reduceCounts("cannot read status counts", """
+            SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+            FROM run_status_counts c
+            JOIN account_fetches f ON f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok'
+            WHERE c.observed_at >= \(start) AND c.observed_at < \(end)
+            ORDER BY c.observed_at, c.account_id
+            """, into: initial, update)
+    }
+
+    public func reduceEvents<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, BatchEventRecord) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read batch events", """
+            SELECT account_id, batch_id, run_id, observed_at, kind, status, progress FROM batch_events
+            WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, id
+            """, into: initial, decode: { row in
+                let (account, batch, run, observed, kind, status, progress) =
+                    try row.decode((String, String, Int64, Int64, String, String, Int64).self)
+                guard let kind = BatchEventKind(rawValue: kind), let status = BatchStatus(rawValue: status) else { return nil }
+                return BatchEventRecord(
+                    accountID: account, batchID: batch, runID: run, observedAt: observed, kind: kind, status: status, progress: Int(progress))
+            }, update)
+    }
+
+    public func reduceFetches<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, FetchRecord) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read account fetches", """
+            SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, retries, rate_limited,
+                   latency_ms, error, anomalies
+            FROM account_fetches WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, account_id
+            """, into: initial, decode: { row in
+                let (run, account, observed, outcome, status, attempts, requests, retries, limited, latency, error, anomalies) =
+                    try row.decode((Int64, String, Int64, String, Int64?, Int64, Int64, Int64, Int64, Int64, String?, Int64).self)
+                guard let outcome = FetchOutcome(rawValue: outcome) else { return nil }
+                return FetchRecord(
+                    runID: run, accountID: account, observedAt: observed, outcome: outcome, httpStatus: status.map(Int.init),
+                    attempts: Int(attempts), requests: Int(requests), retries: Int(retries), rateLimited: Int(limited),
+                    latencyMillis: Int(latency), error: error, anomalies: Int(anomalies))
+            }, update)
+    }
+
+    /// The night's batches, found as the SQLite store finds them (see there): candidates are the
+    /// batches changed since `start` and those open now; each one's state at `time` is its latest event.
+    public func batchStates(at time: UnixSeconds, activeSince start: UnixSeconds) async throws -> [BatchStateRecord] {
+        try await all("cannot read batch states", """
+            WITH candidates AS (
+                SELECT account_id, batch_id FROM batch_events WHERE observed_at >= \(start)
+                UNION
+                SELECT account_id, batch_id FROM batches WHERE status IN ('pending', 'in_progress')
+            ),
+            latest AS (
+                SELECT (SELECT MAX(e.id) FROM batch_events e
+                        WHERE e.account_id = c.account_id AND e.batch_id = c.batch_id AND e.observed_at <= \(time)) AS id
+                FROM candidates c
+            )
+            SELECT e.account_id, e.batch_id, e.status, e.progress,
+                   (SELECT MIN(f.observed_at) FROM batch_events f
+                    WHERE f.account_id = e.account_id AND f.batch_id = e.batch_id) AS first_seen_at,
+                   e.observed_at,
+                   (SELECT MIN(t.observed_at) FROM batch_events t
+                    WHERE t.account_id = e.account_id AND t.batch_id = e.batch_id AND t.observed_at <= \(time)
+                      AND t.status IN ('completed', 'failed', 'stopped') AND t.kind <> 'disappeared') AS terminal_at
+            FROM latest l
+            JOIN batch_events e ON e.id = l.id
+            WHERE e.kind <> 'disappeared' AND (e.status IN ('pending', 'in_progress') OR e.observed_at >= \(start))
+            ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
+            """) { row in
+                let (account, batch, status, progress, firstSeen, changed, terminal) =
+                    try row.decode((String, String, String, Int64, Int64, Int64, Int64?).self)
+                guard let status = BatchStatus(rawValue: status) else { return nil }
+                return BatchStateRecord(
+                    accountID: account, batchID: batch, status: status, progress: Int(progress), firstSeenAt: firstSeen,
+                    lastChangeAt: changed, terminalAt: terminal)
+            }
+    }
+
+    public func reduceLedger<State: Sendable>(
+        firstSeenFrom start: UnixSeconds?, to end: UnixSeconds?, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, LedgerBatch) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read the batch ledger", """
+            SELECT account_id, batch_id, status, progress, present, first_seen_at, status_since,
+                   last_progress_change_at, terminal_at, last_seen_run
+            FROM batches WHERE first_seen_at >= \(start ?? Int64.min) AND first_seen_at < \(end ?? Int64.max)
+            ORDER BY account_id, LENGTH(batch_id), batch_id
+            """, into: initial, decode: { row in
+                let (account, batch, status, progress, present, firstSeen, since, progressChange, terminal, lastRun) =
+                    try row.decode((String, String, String, Int64, Bool, Int64, Int64, Int64, Int64?, Int64).self)
+                guard let status = BatchStatus(rawValue: status) else { return nil }
+                return LedgerBatch(
+                    accountID: account, batchID: batch, status: status, progress: Int(progress), present: present,
+                    firstSeenAt: firstSeen, statusSince: since, lastProgressChangeAt: progressChange, terminalAt: terminal,
+                    lastSeenRun: lastRun)
+            }, update)
+    }
+
+    public func reduceProgressSteps<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, ProgressStep) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read progress changes", """
+            SELECT account_id, observed_at, SUM(gain)::bigint FROM batch_events
+            WHERE observed_at >= \(start) AND observed_at < \(end) AND gain > 0
+            GROUP BY account_id, observed_at
+            ORDER BY observed_at, account_id
+            """, into: initial, decode: { row in
+                let (account, observed, gain) = try row.decode((String, Int64, Int64).self)
+                return ProgressStep(accountID: account, observedAt: observed, gain: Int(gain))
+            }, update)
+    }
+
+    public func terminalDurations(from start: UnixSeconds, to end: UnixSeconds) async throws -> [TerminalDuration] {
+        try await all("cannot read terminal times", """
+            SELECT t.account_id, t.status, t.observed_at - f.observed_at
+            FROM batch_events t
+            JOIN batch_events f ON f.account_id = t.account_id AND f.batch_id = t.batch_id AND f.kind = 'first_seen'
+            WHERE t.observed_at >= \(start) AND t.observed_at < \(end) AND t.kind = 'status'
+              AND t.status IN ('completed', 'failed', 'stopped')
+            ORDER BY t.account_id, t.observed_at
+            """) { row in
+                let (account, status, seconds) = try row.decode((String, String, Int64).self)
+                guard let status = BatchStatus(rawValue: status) else { return nil }
+                return TerminalDuration(accountID: account, status: status, seconds: seconds)
+            }
+    }
+}

@@ -1,0 +1,218 @@
+import FPModel
+import Foundation
+import HistoryStore
+import Testing
+
+@testable import PostgresHistory
+@testable import SQLiteHistory
+
+/// The two backends are one history: the same writes give the same answers to every read, prune
+/// removes the same rows, and the run lock behaves the same (SPEC section 3.1).
+@Suite struct ConformanceTests {
+    /// A varied history, made the same way for each store: accounts that grow, finish, fail,
+    /// vanish and come back, fetches that fail, a night re-run with another answer.
+    static func writeHistory(into store: any HistoryDatabase, accounts: Int = 12, runs: Int = 16, seed: UInt64 = 7) async throws {
+        var random = SplitMix64(seed: seed)
+        var batches: [[(id: String, status: BatchStatus, progress: Int, hidden: Bool)]] = Array(repeating: [], count: accounts)
+        var nextID = 1
+        for runIndex in 0..<runs {
+            let asOf = Int64(1_800_000_000 + runIndex * 21_600)
+            // The eleventh night is collected twice: the re-run sees other answers.
+            let passes = runIndex == 10 ? 2 : 1
+            for pass in 0..<passes {
+                let run = try await store.beginRun(RunStart(
+                    asOf: asOf, startedAt: asOf + Int64(pass), toolVersion: "test", configDigest: "d", holder: "test:\(pass)"))
+                var totals = RunTotals()
+                for index in 0..<accounts {
+                    let account = Account(id: "acc-\(String(format: "%03d", index))", name: "Account \(index)", manager: "M\(index % 3)")
+                    totals.accountsTotal += 1
+                    if random.next() % 9 == 0 {
+                        let outcome: FetchOutcome = [.timeout, .serverError, .forbidden][Int(random.next() % 3)]
+                        _ = try await store.record(AccountFetchResult(
+                            account: account, outcome: outcome, httpStatus: outcome == .forbidden ? 403 : nil, requests: 2,
+                            error: "\(outcome.rawValue) at run \(runIndex)"), run: run)
+                        totals.accountsFailed += 1
+                        continue
+                    }
+                    for position in batches[index].indices {
+                        var batch = batches[index][position]
+                        switch (batch.status, random.next() % 6) {
+                        case (.pending, 0...2): batch.status = .inProgress; batch.progress = Int(random.next() % 30)
+                        case (.inProgress, 0...1): batch.progress = min(99, batch.progress + Int(random.next() % 40))
+                        case (.inProgress, 2): batch.status = .completed; batch.progress = 100
+                        case (.inProgress, 3): batch.status = random.next() % 2 == 0 ? .failed : .stopped
+                        case (.completed, 5), (.failed, 5): batch.hidden.toggle()
+                        default: break
+                        }
+                        batches[index][position] = batch
+                    }
+                    for _ in 0..<Int(random.next() % 3) {
+                        batches[index].append((String(nextID), random.next() % 4 == 0 ? .inProgress : .pending, 0, false))
+                        nextID += 1
+                    }
+                    let observations = batches[index].filter { !$0.hidden }.map {
+                        BatchObservation(batchID: $0.id, status: $0.status, progress: $0.progress)
+                    }
+                    _ = try await store.record(
+                        AccountFetchResult(account: account, outcome: .ok, httpStatus: 200, requests: 1 + index % 3, observations: observations),
+                        run: run)
+                    totals.accountsOK += 1
+                }
+                try await store.finishRun(run, state: .finished, totals: totals, finishedAt: asOf + 600)
+            }
+        }
+    }
+
+    /// Everything a report reads, at a few times, as one comparable value.
+    struct Reads: Equatable {
+        var accounts: [AccountRecord] = []
+        var runs: [RunRecord] = []
+        var counts: [[AccountStatusCounts]] = []
+        var events: [BatchEventRecord] = []
+        var fetches: [FetchRecord] = []
+        var states: [[BatchStateRecord]] = []
+        var ledger: [LedgerBatch] = []
+        var steps: [ProgressStep] = []
+        var countHistory: [AccountStatusCounts] = []
+        var durations: [TerminalDuration] = []
+        var unhealthy: [String] = []
+        var lastRun: RunRecord?
+        var problems: [String] = []
+    }
+
+    static func reads(_ store: any HistoryDatabase) async throws -> Reads {
+        var reads = Reads()
+        let start: Int64 = 1_800_000_000
+        reads.accounts = try await store.accounts()
+        reads.runs = try await store.runs(from: 0, to: .max)
+        for hours in [0, 30, 54, 90] {
+            reads.counts.append(try await store.statusCounts(atOrBefore: start + Int64(hours) * 3600))
+            reads.states.append(try await store.batchStates(at: start + Int64(hours) * 3600, activeSince: start + Int64(hours - 24) * 3600))
+        }
+        reads.events = try await store.events(from: 0, to: .max)
+        reads.fetches = try await store.fetches(from: 0, to: .max)
+        reads.ledger = try await store.reduceLedger(firstSeenFrom: nil, to: nil, into: { [] }) { $0.append($1) }
+        reads.steps = try await store.progressSteps(from: start, to: start + 40 * 3600)
+        reads.countHistory = try await store.statusCountHistory(from: start + 6 * 3600, to: start + 60 * 3600)
+        // Terminal times of one account and observation come in no particular order; their set is what counts.
+        reads.durations = try await store.terminalDurations(from: 0, to: .max)
+            .sorted { ($0.accountID, $0.seconds, $0.status.rawValue) < ($1.accountID, $1.seconds, $1.status.rawValue) }
+        reads.unhealthy = try await store.unhealthyAccounts(failedRuns: 1)
+        reads.lastRun = try await store.lastRun(before: start + 50 * 3600)
+        reads.problems = try await store.consistencyProblems()
+        return reads
+    }
+
+    @Test(arguments: Backend.server)
+    func theSameWritesGiveTheSameAnswersAsSQLite(_ backend: Backend) async throws {
+        let sqlite = try await Backend.sqlite.open()
+        let other = try await backend.open()
+        try await Self.writeHistory(into: sqlite.store)
+        try await Self.writeHistory(into: other.store)
+        let expected = try await Self.reads(sqlite.store)
+        // The history is not trivial: every kind of event and some failed fetches are in it.
+        #expect(Set(expected.events.map(\.kind)) == Set(BatchEventKind.allCases))
+        #expect(expected.fetches.contains { $0.outcome != .ok })
+        #expect(expected.problems.isEmpty)
+        let actual = try await Self.reads(other.store)
+        #expect(actual.accounts == expected.accounts)
+        #expect(actual.runs == expected.runs)
+        #expect(actual.counts == expected.counts)
+        #expect(actual.events == expected.events)
+        #expect(actual.fetches == expected.fetches)
+        #expect(actual.states == expected.states)
+        #expect(actual.ledger == expected.ledger)
+        #expect(actual.steps == expected.steps)
+        #expect(actual.countHistory == expected.countHistory)
+        #expect(actual.durations == expected.durations)
+        #expect(actual.unhealthy == expected.unhealthy)
+        #expect(actual.lastRun == expected.lastRun)
+        #expect(actual.problems == expected.problems)
+        for table in ["runs", "account_fetches", "batches", "batch_events", "run_status_counts", "accounts"] {
+            #expect(try await other.count(table) == sqlite.count(table), "\(table)")
+        }
+
+        // Pruning removes the same rows and leaves the same answers.
+        let cutoff: Int64 = 1_800_000_000 + 48 * 3600
+        let sqlitePlan = try await sqlite.store.prune(before: cutoff, dryRun: true)
+        #expect(try await other.store.prune(before: cutoff, dryRun: true) == sqlitePlan)
+        #expect(sqlitePlan.events > 0 && sqlitePlan.fetches > 0)
+        #expect(try await other.store.prune(before: cutoff, dryRun: false) == sqlite.store.prune(before: cutoff, dryRun: false))
+        let afterSQLite = try await Self.reads(sqlite.store)
+        let afterOther = try await Self.reads(other.store)
+        #expect(afterOther == afterSQLite)
+        #expect(afterOther.problems.isEmpty)
+    }
+
+    /// The run lock: one holder at a time, named to the next; a prune is waited for; gone with its holder.
+    @Test(arguments: Backend.server)
+    func theRunLockKeepsRunsApart(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let store = history.store
+        var lease: (any RunLease)? = try await store.acquireRunLock(holder: "host-a:1", waitSeconds: 0, waitFor: { _ in false })
+        let refused = await #expect(throws: HistoryStoreError.self) {
+            _ = try await store.acquireRunLock(holder: "host-b:2", waitSeconds: 0, waitFor: { _ in false })
+        }
+        #expect(refused?.isLeaseHeld == true)
+        #expect(refused?.holder == "host-a:1")
+        // A holder the taker may wait for is waited for, and the lock is taken once it is let go.
+        let acquired = Flag()
+        let waiter = Task {
+            let lease = try await store.acquireRunLock(holder: "host-b:2", waitSeconds: 30, waitFor: { $0 == "host-a:1" })
+            acquired.set()
+            return lease
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(!acquired.isSet, "the lock was taken while its holder still held it")
+        lease = nil
+        let second = try await waiter.value
+        #expect(acquired.isSet)
+        // And its holder is the one named now.
+        let named = await #expect(throws: HistoryStoreError.self) {
+            _ = try await store.acquireRunLock(holder: "host-c:3", waitSeconds: 0, waitFor: { _ in false })
+        }
+        #expect(named?.holder == "host-b:2")
+        withExtendedLifetime((second, lease)) {}
+    }
+
+    @Test(arguments: Backend.server)
+    func aNewDatabaseGetsTheSameMigrationsOnceEvenFromSeveralHostsAtOnce(_ backend: Backend) async throws {
+        let address = try await Backend.freshDatabase()
+        async let first = PostgresHistoryStore.open(address, password: Backend.password)
+        async let second = PostgresHistoryStore.open(address, password: Backend.password)
+        let stores = try await [first, second]
+        let sqlite = try SQLiteHistoryStore.inMemory()
+        let expected = try await sqlite.appliedMigrations() + ["pg1-run-lock-holder"]
+        #expect(try await stores[0].appliedMigrations() == expected)
+        #expect(try await stores[1].appliedMigrations() == expected)
+    }
+
+    /// The password comes from the environment; a wrong one is refused without being repeated.
+    @Test(arguments: Backend.server)
+    func aWrongPasswordIsRefusedWithoutBeingRepeated(_ backend: Backend) async throws {
+        let address = try PostgresAddress(parsing: try #require(Backend.serverURL))
+        let wrong = "wrong-\(UUID().uuidString)"
+        let error = await #expect(throws: HistoryStoreError.self) {
+            _ = try await PostgresHistoryStore.open(address, password: wrong)
+        }
+        let text = "\(String(describing: error))"
+        #expect(!text.contains(wrong))
+        #expect(text.contains(address.display), "\(text)")
+    }
+
+    /// `?host=/folder` reaches the server through its Unix socket.
+    @Test(arguments: Backend.socketServer)
+    func aUnixSocketAddressReachesTheServer(_ url: String) async throws {
+        let store = try await PostgresHistoryStore.open(try PostgresAddress(parsing: url), password: Backend.password)
+        #expect(try await store.appliedMigrations().first == "v1-history")
+    }
+}
+
+/// Set once, read from anywhere.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
