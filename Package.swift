@@ -184,7 +184,7 @@ let package = Package(
             dependencies: [
                 "FPReportJobs", "FPConfig", "HistoryStore", "SQLiteHistory", "PostgresHistory", "HistoryBackends", "APISimulator", "FPModel",
                 "FPTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

@@ -18,6 +18,11 @@ public struct CollectionReport: Sendable {
     public var breakerOpenings: Int
     /// Accounts whose latest collections all failed (two runs or more), from the history.
     public var unhealthyAccounts: [String] = []
+    /// In a run shared by several collectors: how the whole run stood when this process ended
+    /// (the figures above are this process's part).
+    public var sharedRun: SharedRunProgress?
+    /// Accounts this process collected after its claim on them had run out (another collector stored them).
+    public var lostClaims = 0
 
     public init(
         runID: RunID, asOf: UnixSeconds, totals: RunTotals, outcomes: [FetchOutcome: Int],
@@ -48,7 +53,15 @@ public struct CollectionReport: Sendable {
             + "; \(totals.requests) requests (\(totals.retries) retries, \(totals.rateLimited) × 429)"
             + "; \(totals.eventsWritten) events" + latency
             + (breakerOpenings > 0 ? "; circuit breaker opened \(breakerOpenings)×" : "")
-            + "; \(String(format: "%.1f", seconds)) s" + (aborted ? "; ABORTED" : "")
+            + "; \(String(format: "%.1f", seconds)) s" + (aborted ? "; ABORTED" : "") + sharedLine
+    }
+
+    /// `; shared run: 10000 of 10000 accounts done by 3 collectors, finished`
+    private var sharedLine: String {
+        guard let run = sharedRun else { return "" }
+        let state = run.finished ? "finished" : "still running (\(run.remaining) to do)"
+        let lost = lostClaims > 0 ? ", \(lostClaims) taken over after this collector's claim ran out" : ""
+        return "; shared run: \(run.done) of \(run.total) accounts done by \(run.collectors.count) collector(s), \(state)\(lost)"
     }
 }
 

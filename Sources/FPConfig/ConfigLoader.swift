@@ -29,7 +29,7 @@ public enum ConfigLoader {
         let reader = NodeReader(file: file)
 
         let top = try reader.mapping(root, key: nil, allowed: [
-            "api", "database", "database_password_env", "reports", "metrics", "monitoring", "accounts", "accounts_file",
+            "api", "database", "database_password_env", "shared_run", "reports", "metrics", "monitoring", "accounts", "accounts_file",
         ])
         var config = FPConfiguration(
             file: file,
@@ -135,6 +135,13 @@ public enum ConfigLoader {
         if let list = top["accounts"] {
             for (account, line) in try reader.accounts(list) {
                 try add(account, at: "\(file) line \(line.map(String.init) ?? "?")", line: line, source: file)
+            }
+        }
+        if let shared = top["shared_run"] {
+            let keys = try reader.mapping(shared, key: "shared_run", allowed: ["chunk_size", "lease_seconds"])
+            if let node = keys["chunk_size"] { config.sharedRun.chunkSize = try reader.int(node, key: "shared_run.chunk_size", 1...10_000) }
+            if let node = keys["lease_seconds"] {
+                config.sharedRun.leaseSeconds = try reader.int(node, key: "shared_run.lease_seconds", 3...3600)
             }
         }
         if let monitoring = top["monitoring"] {

@@ -52,6 +52,17 @@ public struct FPConfiguration: Sendable {
     public var database: String
     /// The environment variable holding the PostgreSQL password (never the file, argv or logs).
     public var databasePasswordEnv = "PGPASSWORD"
+    /// How collectors on several hosts split a run (PostgreSQL histories only).
+    public var sharedRun = SharedRun()
+
+    public struct SharedRun: Sendable, Equatable {
+        /// Accounts claimed at a time.
+        public var chunkSize = 50
+        /// How long a claim lasts without renewal: a collector that dies holds its accounts this long at most.
+        public var leaseSeconds = 120
+
+        public init() {}
+    }
     public var reports: Reports
     public var metrics = Metrics()
     /// A Prometheus text-format file that `collect` and `nightly` rewrite after each run, for

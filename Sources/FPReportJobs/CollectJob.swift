@@ -29,13 +29,19 @@ public struct CollectJob: Sendable {
         asOf: Date? = nil, store: (any HistoryDatabase)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> CollectionReport {
         let store = try await config.history(given: store)
-        // The run lock first: while we hold it no other process collects into this database, so a
-        // run the database still marks as running belongs to a process that died; take it over.
+        let shared = store as? any SharedRunDatabase
+        // The run lock first: while we hold it no prune deletes under us. Alone (SQLite), any run
+        // the database still marks as running belongs to a process that died: it is taken over.
+        // Shared (a database server), collectors on other hosts hold it too and join our run.
         let lock: (any RunLease)?
         do {
             // A prune holding the lock is waited for (it ends); another collection is not.
-            lock = try await store.acquireRunLock(
-                holder: Self.holder, waitSeconds: Self.pruneWaitSeconds, waitFor: { $0.hasPrefix(RunLockHolder.prunePrefix) })
+            let isPrune: @Sendable (String) -> Bool = { $0.hasPrefix(RunLockHolder.prunePrefix) }
+            if let shared {
+                lock = try await shared.acquireSharedRunLock(holder: Self.holder, waitSeconds: Self.pruneWaitSeconds, waitFor: isPrune)
+            } else {
+                lock = try await store.acquireRunLock(holder: Self.holder, waitSeconds: Self.pruneWaitSeconds, waitFor: isPrune)
+            }
         } catch let error as HistoryStoreError where error.isLeaseHeld && force {
             logger.warning("--force: collecting although another run holds the lock", metadata: ["holder": "\(error.holder ?? "?")"])
             lock = nil
@@ -48,18 +54,35 @@ public struct CollectJob: Sendable {
                 baseURL: config.api.baseURL, requestTimeout: .milliseconds(Int64(config.api.timeoutSeconds * 1000)),
                 maxBodyBytes: config.api.maxBodyBytes, userAgent: "fpreport/\(FPReportVersion.current)"),
             httpClient: httpClient, logger: logger)
+        var settings = Collector.Configuration(
+            concurrency: config.api.concurrency, retry: RetryPolicy(maxAttempts: config.api.maxAttempts),
+            requestsPerMinutePerAccount: config.api.requestsPerMinutePerAccount,
+            accountDeadlineSeconds: config.api.accountDeadlineSeconds, runDeadlineSeconds: config.api.runDeadlineSeconds,
+            toolVersion: FPReportVersion.current, configDigest: config.digest)
+        let part = shared.map {
+            SharedRun(
+                database: $0, accounts: config.accounts, holder: Self.holder, chunkSize: config.sharedRun.chunkSize,
+                leaseSeconds: Int64(config.sharedRun.leaseSeconds), deadline: Date().addingTimeInterval(config.api.runDeadlineSeconds))
+        }
+        if part != nil {
+            // Claims are renewed with the heartbeat, well inside their lease.
+            settings.heartbeatSeconds = min(30, Double(config.sharedRun.leaseSeconds) / 3)
+        }
         let collector = Collector(
-            configuration: .init(
-                concurrency: config.api.concurrency, retry: RetryPolicy(maxAttempts: config.api.maxAttempts),
-                requestsPerMinutePerAccount: config.api.requestsPerMinutePerAccount,
-                accountDeadlineSeconds: config.api.accountDeadlineSeconds, runDeadlineSeconds: config.api.runDeadlineSeconds,
-                toolVersion: FPReportVersion.current, configDigest: config.digest),
-            client: client, store: TakeoverWriter(store: store, logger: logger), keys: keys, logger: logger,
+            configuration: settings, client: client,
+            store: part.map { $0 as any HistoryWriter } ?? TakeoverWriter(store: store, logger: logger), keys: keys, logger: logger,
             now: now)
         let result: Result<CollectionReport, any Error>
         do {
-            result = .success(try await collector.run(
-                accounts: config.accounts, asOf: asOf ?? Date(), holder: Self.holder, progress: progress))
+            if let part {
+                var report = try await collector.run(source: part, asOf: asOf ?? Date(), holder: Self.holder, progress: progress)
+                report.sharedRun = await part.progress
+                report.lostClaims = await part.lostClaims
+                result = .success(report)
+            } else {
+                result = .success(try await collector.run(
+                    accounts: config.accounts, asOf: asOf ?? Date(), holder: Self.holder, progress: progress))
+            }
         } catch {
             result = .failure(error)
         }

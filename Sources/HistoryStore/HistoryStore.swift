@@ -168,3 +168,57 @@ public struct PruneCounts: Sendable, Equatable {
 
     public init() {}
 }
+
+/// A history several collectors (processes, hosts) fill at once: they join one run and split its
+/// accounts, each claimed by one collector at a time under a lease that runs out if that
+/// collector dies (SPEC section 3.1). Lease times are the database's clock, not the hosts'.
+public protocol SharedRunDatabase: HistoryDatabase {
+    /// The run lock held together: any number of collectors at once; a prune (``HistoryDatabase/acquireRunLock(holder:waitSeconds:waitFor:)``)
+    /// waits for them, and they for it, as that call describes.
+    func acquireSharedRunLock(holder: String, waitSeconds: Double, waitFor: @escaping @Sendable (String) -> Bool) async throws -> any RunLease
+
+    /// Opens the run at `start.asOf`, or joins it while it runs, adding `accounts` to its work (once each).
+    /// Throws a lease-held error while a live run of another `as_of` is collecting.
+    func joinRun(_ start: RunStart, accounts: [String]) async throws -> RunID
+
+    /// Claims up to `limit` of the run's unfinished accounts among `among` for `holder`, for
+    /// `leaseSeconds`: unclaimed ones first (by id), then ones whose claim ran out.
+    func claimAccounts(run: RunID, among: [String], holder: String, limit: Int, leaseSeconds: Int64) async throws -> [String]
+
+    /// Extends `holder`'s claims on the run by `leaseSeconds` and renews the run's heartbeat.
+    func renewClaims(run: RunID, holder: String, leaseSeconds: Int64, at time: UnixSeconds) async throws
+
+    /// Gives `holder`'s unfinished claims back at once (a collector stopping early).
+    func releaseClaims(run: RunID, holder: String) async throws
+
+    /// Records like ``HistoryWriter/record(_:run:)`` while `holder` still holds the account's
+    /// claim, and marks the account done, in one transaction; nil (nothing written) when the
+    /// claim ran out and another collector took the account.
+    func record(_ result: AccountFetchResult, run: RunID, claimedBy holder: String) async throws -> AccountWriteSummary?
+
+    /// How the run stands; when every account is done, closes it as finished at `finishedAt` with
+    /// its totals counted from what was stored (the first collector to see it done does this).
+    func closeShare(run: RunID, finishedAt: UnixSeconds) async throws -> SharedRunProgress
+
+    /// How the run stands.
+    func sharedProgress(run: RunID) async throws -> SharedRunProgress
+}
+
+/// A shared run's accounts by state, and who collected them.
+public struct SharedRunProgress: Sendable, Equatable {
+    public var total = 0
+    public var done = 0
+    /// Claimed by a collector whose lease has not run out.
+    public var claimed = 0
+    /// Claimed by a collector whose lease ran out (taken over by the next to claim).
+    public var lapsed = 0
+    /// True once the run is closed as finished.
+    public var finished = false
+    /// Collectors that stored accounts of the run, with how many each.
+    public var collectors: [String: Int] = [:]
+
+    public init() {}
+
+    /// Accounts nobody has collected yet.
+    public var remaining: Int { total - done }
+}

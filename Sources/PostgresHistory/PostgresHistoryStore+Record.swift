@@ -9,16 +9,21 @@ extension PostgresHistoryStore {
     /// server costs what a whole account's SQLite write does.
     public func record(_ result: AccountFetchResult, run: RunID) async throws -> AccountWriteSummary {
         try await write("cannot record account \(result.account.id)") { connection in
-            guard let observedAt = try await connection.scalar("SELECT as_of FROM runs WHERE id = \(run)", as: Int64.self) else {
-                throw HistoryStoreError("run \(run) does not exist")
-            }
-            try await Self.upsertAccount(connection, result, observedAt: observedAt)
-            try await Self.insertFetch(connection, result, run: run, observedAt: observedAt)
-            guard result.outcome == .ok else { return AccountWriteSummary() }
-            let summary = try await Self.applyObservations(connection, result, run: run, observedAt: observedAt)
-            try await Self.insertStatusCounts(connection, result, run: run, observedAt: observedAt)
-            return summary
+            try await Self.write(result, run: run, on: connection)
         }
+    }
+
+    /// One account's result, inside the caller's transaction.
+    static func write(_ result: AccountFetchResult, run: RunID, on connection: PostgresConnection) async throws -> AccountWriteSummary {
+        guard let observedAt = try await connection.scalar("SELECT as_of FROM runs WHERE id = \(run)", as: Int64.self) else {
+            throw HistoryStoreError("run \(run) does not exist")
+        }
+        try await Self.upsertAccount(connection, result, observedAt: observedAt)
+        try await Self.insertFetch(connection, result, run: run, observedAt: observedAt)
+        guard result.outcome == .ok else { return AccountWriteSummary() }
+        let summary = try await Self.applyObservations(connection, result, run: run, observedAt: observedAt)
+        try await Self.insertStatusCounts(connection, result, run: run, observedAt: observedAt)
+        return summary
     }
 
     private static func upsertAccount(_ connection: PostgresConnection, _ result: AccountFetchResult, observedAt: Int64) async throws {

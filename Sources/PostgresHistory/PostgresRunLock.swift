@@ -14,11 +14,18 @@ extension PostgresHistoryStore {
     public func acquireRunLock(
         holder: String, waitSeconds: Double, waitFor: @escaping @Sendable (String) -> Bool
     ) async throws -> any RunLease {
+        try await acquireRunLock(holder: holder, shared: false, waitSeconds: waitSeconds, waitFor: waitFor)
+    }
+
+    /// The lock alone (a prune) or `shared` with other collectors; see ``HistoryDatabase/acquireRunLock(holder:waitSeconds:waitFor:)``.
+    func acquireRunLock(
+        holder: String, shared: Bool, waitSeconds: Double, waitFor: @escaping @Sendable (String) -> Bool
+    ) async throws -> any RunLease {
         let started = ContinuousClock.now
         var unnamedSince: ContinuousClock.Instant?
         while true {
             let lease = PostgresRunLease()
-            switch try await lease.take(client, holder: holder, display: address.display, describe: { self.describe("cannot take the run lock", $0) }) {
+            switch try await lease.take(client, holder: holder, shared: shared, describe: { self.describe("cannot take the run lock", $0) }) {
             case .acquired:
                 return lease
             case .held(let other):
@@ -57,7 +64,7 @@ final class PostgresRunLease: RunLease {
 
     /// Tries the lock once on a connection of `client`: acquired (and held from then on), or held by someone else.
     func take(
-        _ client: PostgresClient, holder: String, display: String, describe: @escaping @Sendable (any Error) -> HistoryStoreError
+        _ client: PostgresClient, holder: String, shared: Bool, describe: @escaping @Sendable (any Error) -> HistoryStoreError
     ) async throws -> Outcome {
         let signal = signal
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcome, any Error>) in
@@ -66,7 +73,10 @@ final class PostgresRunLease: RunLease {
                 do {
                     try await client.withConnection { connection in
                         let key = PostgresHistoryStore.runLockKey
-                        guard try await connection.scalar("SELECT pg_try_advisory_lock(\(key))", as: Bool.self) == true else {
+                        let taken = shared
+                            ? try await connection.scalar("SELECT pg_try_advisory_lock_shared(\(key))", as: Bool.self)
+                            : try await connection.scalar("SELECT pg_try_advisory_lock(\(key))", as: Bool.self)
+                        guard taken == true else {
                             let other = try await connection.scalar("SELECT holder FROM run_lock WHERE id = 1", as: String.self)
                             answer.resume(.success(.held(by: other)))
                             return
@@ -78,7 +88,11 @@ final class PostgresRunLease: RunLease {
                         answer.resume(.success(.acquired))
                         await signal.wait()
                         _ = try? await connection.run("DELETE FROM run_lock WHERE backend_pid = pg_backend_pid()")
-                        _ = try? await connection.run("SELECT pg_advisory_unlock(\(key))")
+                        if shared {
+                            _ = try? await connection.run("SELECT pg_advisory_unlock_shared(\(key))")
+                        } else {
+                            _ = try? await connection.run("SELECT pg_advisory_unlock(\(key))")
+                        }
                     }
                 } catch {
                     answer.resume(.failure(describe(error)))

@@ -154,5 +154,18 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // PostgreSQL only: a run's accounts, claimed by the collectors that share it.
+        Migration(name: "pg2-shared-runs", sql: [
+            """
+            CREATE TABLE run_accounts (
+                run_id BIGINT NOT NULL REFERENCES runs(id),
+                account_id TEXT COLLATE "C" NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'claimed', 'done')),
+                claimed_by TEXT,
+                lease_until BIGINT,
+                PRIMARY KEY (run_id, account_id)
+            )
+            """,
+        ]),
     ]
 }

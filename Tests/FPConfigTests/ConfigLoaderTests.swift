@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: [
         ("apii:\n  concurrency: 3\naccounts: [{id: a}]",
-         "/etc/fpreport/fpreport.yaml:1: apii: unknown key; expected one of: api, database, database_password_env, reports, metrics, monitoring, accounts, accounts_file"),
+         "/etc/fpreport/fpreport.yaml:1: apii: unknown key; expected one of: api, database, database_password_env, shared_run, reports, metrics, monitoring, accounts, accounts_file"),
         ("api:\n  concurency: 3\naccounts: [{id: a}]",
          "/etc/fpreport/fpreport.yaml:2: api.concurency: unknown key; expected one of: base_url, api_key_env, key_file, concurrency, timeout_seconds, connect_timeout_seconds, requests_per_minute_per_account, max_attempts, account_deadline_seconds, run_deadline_seconds, max_body_bytes"),
         ("api:\n  concurrency: lots\naccounts: [{id: a}]",
@@ -92,7 +92,7 @@ import Testing
         ("accounts: []\n", "/etc/fpreport/fpreport.yaml: accounts: no accounts configured; list them under accounts: or name a CSV in accounts_file:"),
         ("", "/etc/fpreport/fpreport.yaml: the file is empty; see config/fpreport.example.yaml"),
         ("accounts: [\n", "/etc/fpreport/fpreport.yaml: not valid YAML"),
-        ("- just\n- a list\n", "/etc/fpreport/fpreport.yaml:1: expected a mapping of keys (api, database, database_password_env, reports, metrics, monitoring, accounts, accounts_file)"),
+        ("- just\n- a list\n", "/etc/fpreport/fpreport.yaml:1: expected a mapping of keys (api, database, database_password_env, shared_run, reports, metrics, monitoring, accounts, accounts_file)"),
     ])
     func errorMessages(yaml: String, expected: String) {
         let message = error(yaml)

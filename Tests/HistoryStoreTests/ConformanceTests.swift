@@ -175,6 +175,48 @@ import Testing
         withExtendedLifetime((second, lease)) {}
     }
 
+    /// Collectors sharing a run: they join it, claim disjoint accounts, take over a lapsed claim,
+    /// and the first holder of a lapsed claim stores nothing; the last account done closes the run.
+    @Test(arguments: Backend.server)
+    func sharedRunClaimsAreDisjointAndALapsedOneIsTakenOver(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let database = try #require(history.store as? any SharedRunDatabase)
+        func start(_ asOf: Int64, _ holder: String, startedAt: Int64 = 1000) -> RunStart {
+            RunStart(asOf: asOf, startedAt: startedAt, toolVersion: "t", configDigest: "d", holder: holder)
+        }
+        let all = ["a", "b", "c", "d"]
+        let run = try await database.joinRun(start(1000, "h1"), accounts: ["a", "b", "c"])
+        #expect(try await database.joinRun(start(1000, "h2", startedAt: 1003), accounts: all) == run)
+        #expect(try await database.sharedProgress(run: run).total == 4)
+        // A live run of another night is not joined.
+        let other = await #expect(throws: HistoryStoreError.self) { _ = try await database.joinRun(start(2000, "h3", startedAt: 1005), accounts: all) }
+        #expect(other?.isLeaseHeld == true)
+
+        #expect(try await database.claimAccounts(run: run, among: all, holder: "h1", limit: 2, leaseSeconds: 1) == ["a", "b"])
+        #expect(try await database.claimAccounts(run: run, among: all, holder: "h2", limit: 10, leaseSeconds: 60) == ["c", "d"])
+        #expect(try await database.claimAccounts(run: run, among: all, holder: "h3", limit: 10, leaseSeconds: 60) == [])
+        // h1 stops renewing: its lease runs out and h2 takes its accounts over.
+        try await Task.sleep(for: .milliseconds(2200))
+        #expect(try await database.sharedProgress(run: run).lapsed == 2)
+        #expect(try await database.claimAccounts(run: run, among: all, holder: "h2", limit: 10, leaseSeconds: 60) == ["a", "b"])
+        func result(_ id: String) -> AccountFetchResult {
+            AccountFetchResult(
+                account: Account(id: id, name: id, manager: ""), outcome: .ok, httpStatus: 200, requests: 5,
+                observations: [BatchObservation(batchID: "\(id)-1", status: .inProgress, progress: 10)])
+        }
+        #expect(try await database.record(result("a"), run: run, claimedBy: "h1") == nil)
+        #expect(try await history.count("account_fetches") == 0)
+        for id in all {
+            #expect(try await database.record(result(id), run: run, claimedBy: "h2") != nil, "\(id)")
+        }
+        #expect(try await database.record(result("a"), run: run, claimedBy: "h2") == nil, "an account is stored once")
+        let progress = try await database.closeShare(run: run, finishedAt: 1500)
+        #expect(progress.finished && progress.done == 4 && progress.collectors == ["h2": 4])
+        let closed = try #require(try await database.runs(from: 0, to: .max).first)
+        #expect(closed.state == "finished" && closed.accountsTotal == 4 && closed.accountsOK == 4 && closed.finishedAt == 1500)
+        #expect(try await database.consistencyProblems() == [])
+    }
+
     @Test(arguments: Backend.server)
     func aNewDatabaseGetsTheSameMigrationsOnceEvenFromSeveralHostsAtOnce(_ backend: Backend) async throws {
         let address = try await Backend.freshDatabase()
@@ -182,7 +224,7 @@ import Testing
         async let second = PostgresHistoryStore.open(address, password: Backend.password)
         let stores = try await [first, second]
         let sqlite = try SQLiteHistoryStore.inMemory()
-        let expected = try await sqlite.appliedMigrations() + ["pg1-run-lock-holder"]
+        let expected = try await sqlite.appliedMigrations() + ["pg1-run-lock-holder", "pg2-shared-runs"]
         #expect(try await stores[0].appliedMigrations() == expected)
         #expect(try await stores[1].appliedMigrations() == expected)
     }

@@ -1,0 +1,140 @@
+import APISimulator
+import FPModel
+import FPTestSupport
+import Foundation
+import HistoryStore
+import PostgresNIO
+import SQLiteHistory
+import Testing
+
+@testable import PostgresHistory
+
+/// Collectors on several hosts sharing one run in PostgreSQL (SPEC section 3.1), through the real
+/// binary. They run only when `FPREPORT_TEST_POSTGRES_URL` names a server (`make test` starts one).
+@Suite(.serialized) struct SharedRunTests {
+    static let secret = "sk_shared_run_test_key"
+    static let serverURL = ProcessInfo.processInfo.environment["FPREPORT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let password = ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""
+    static let servers: [String] = serverURL.map { [$0] } ?? []
+
+    /// An empty database of its own on the test server, as a `database:` address.
+    static func freshDatabase(_ url: String) async throws -> (address: PostgresAddress, url: String) {
+        var address = try PostgresAddress(parsing: url)
+        let name = "fpreport_e2e_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let client = PostgresClient(configuration: try address.clientConfiguration(password: password), backgroundLogger: PostgresHistoryStore.quiet)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        address.database = name
+        return (address, url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+    }
+
+    func config(_ folder: TemporaryDirectory, _ server: SimulatorServer, database: String, name: String) throws -> String {
+        let list = server.world.accountIDs.enumerated().map { "  - {id: \($1), manager: M\($0 % 2)}" }.joined(separator: "\n")
+        return try folder.write("""
+            api: {base_url: \(server.baseURL.absoluteString), concurrency: 2, timeout_seconds: 10}
+            database: "\(database)"
+            shared_run: {chunk_size: 4, lease_seconds: 4}
+            reports: {directory: out-\(name), timezone: UTC}
+            accounts:
+            \(list)
+            """, to: "\(name).yaml")
+    }
+
+    /// Three collectors, one killed with SIGKILL while it holds claims: its accounts are taken
+    /// over once its lease runs out, every account is stored by exactly one collector, the run
+    /// finishes, the history is consistent, and its tables are those of one SQLite collection of
+    /// the same answers.
+    @Test(arguments: servers)
+    func threeCollectorsShareARunAndOutliveOneKilled(_ url: String) async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: 60, seed: 5, apiKey: Self.secret, latencyMillis: 20))
+        // A frozen clock: every collection of this test gets the same answers.
+        await server.state.set(to: server.configuration.start.addingTimeInterval(5 * 86_400))
+        let (address, databaseURL) = try await Self.freshDatabase(url)
+        let shared = try config(folder, server, database: databaseURL, name: "shared")
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret, "PGPASSWORD": Self.password]
+        let asOf = "2026-11-06T03:00:00Z"
+
+        // The simulator answers 60 requests, then holds the rest: the three are mid-run, with claims.
+        let before = await server.state.snapshot().requests
+        await server.state.hold(after: before + 60)
+        let logs = (0..<3).map { folder.url.appendingPathComponent("collector-\($0).log") }
+        let collectors = try (0..<3).map { index in
+            try CommandRunner.launch(["collect", "--config", shared, "--as-of", asOf], environment: env, log: logs[index])
+        }
+        let store = try await PostgresHistoryStore.open(address, password: Self.password)
+        let victim = collectors[0]
+        let victimName = "\(ProcessInfo.processInfo.hostName):\(victim.processIdentifier)"
+        func claims(of holder: String) async throws -> (claimed: Int, done: Int) {
+            let progress = try await store.read("test") { connection in
+                var claimed = 0
+                var done = 0
+                let rows = try await connection.query(
+                    "SELECT state, COUNT(*) FROM run_accounts WHERE claimed_by = \(holder) GROUP BY state", logger: PostgresHistoryStore.quiet)
+                for try await (state, count) in rows.decode((String, Int64).self) {
+                    if state == "claimed" { claimed = Int(count) } else if state == "done" { done = Int(count) }
+                }
+                return (claimed, done)
+            }
+            return progress
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let reached = await server.state.snapshot().requests > before + 60
+            if reached, try await claims(of: victimName).claimed > 0 { break }
+            try #require(ContinuousClock.now < deadline, "the collectors never reached the held requests")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(victim.processIdentifier, SIGKILL)
+        _ = await CommandRunner.wait(victim)
+        #expect(victim.terminationReason == .uncaughtSignal)
+        // The kill landed mid-run: the victim held claims it never finished, and the run is open.
+        let held = try await claims(of: victimName)
+        #expect(held.claimed > 0)
+        let run = try #require(try await store.runs(from: 0, to: .max).last)
+        #expect(run.state == "running")
+        await server.state.release()
+
+        for (index, survivor) in collectors.enumerated().dropFirst() {
+            #expect(await CommandRunner.wait(survivor) == 0, "\((try? String(contentsOf: logs[index], encoding: .utf8)) ?? "")")
+        }
+        // Every account stored once, by one collector; the victim's unfinished claims went to the others.
+        let progress = try await store.sharedProgress(run: run.id)
+        #expect(progress.total == 60 && progress.done == 60 && progress.finished)
+        #expect(progress.collectors.values.reduce(0, +) == 60)
+        #expect((progress.collectors[victimName] ?? 0) == held.done)
+        #expect(progress.collectors.count >= 2)
+        #expect(try await store.fetches(from: 0, to: .max).count == 60)
+        #expect(try await store.consistencyProblems() == [])
+        let finished = try #require(try await store.runs(from: 0, to: .max).last)
+        #expect(finished.state == "finished" && finished.accountsTotal == 60 && finished.accountsOK == 60)
+        // Each survivor says what it did and how the run as a whole stands; no log holds the password.
+        for log in logs.dropFirst() {
+            let text = try String(contentsOf: log, encoding: .utf8)
+            #expect(text.contains("shared run: 60 of 60 accounts done"), "\(text)")
+            #expect(!text.contains(Self.password))
+        }
+
+        // The same answers collected by one process into SQLite give the same tables.
+        let alone = try config(folder, server, database: "history.sqlite", name: "alone")
+        let single = try await CommandRunner.run(["collect", "--config", alone, "--as-of", asOf], environment: env)
+        #expect(single.status == 0, "\(single.stderr)")
+        for name in ["shared", "alone"] {
+            let report = try await CommandRunner.run(
+                ["report", "--config", folder.path("\(name).yaml"), "--as-of", "2026-11-06", "--formats", "csv"], environment: env)
+            #expect(report.status == 0, "\(report.stderr)")
+            #expect(!report.stdout.contains(Self.password) && !report.stderr.contains(Self.password))
+        }
+        for table in ["accounts", "statuses", "daily", "batches"] {
+            let fromPostgres = try Data(contentsOf: folder.url.appendingPathComponent("out-shared/2026-11-06/csv/\(table).csv"))
+            let fromSQLite = try Data(contentsOf: folder.url.appendingPathComponent("out-alone/2026-11-06/csv/\(table).csv"))
+            #expect(fromPostgres == fromSQLite, "\(table).csv differs")
+            #expect(fromPostgres.count > 100)
+        }
+        await server.stop()
+    }
+}
