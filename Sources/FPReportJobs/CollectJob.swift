@@ -75,7 +75,9 @@ public struct CollectJob: Sendable {
         let result: Result<CollectionReport, any Error>
         do {
             if let part {
-                var report = try await collector.run(source: part, asOf: asOf ?? Date(), holder: Self.holder, progress: progress)
+                // Collectors started by the same cron minute on several hosts must name one run.
+                let observed = asOf ?? Self.minute(containing: Date())
+                var report = try await collector.run(source: part, asOf: observed, holder: Self.holder, progress: progress)
                 report.sharedRun = await part.progress
                 report.lostClaims = await part.lostClaims
                 result = .success(report)
@@ -88,6 +90,11 @@ public struct CollectJob: Sendable {
         }
         try? await httpClient.shutdown()
         return try result.get()
+    }
+
+    /// The start of the minute `date` falls in: the observation time of a shared run without `--as-of`.
+    static func minute(containing date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60)
     }
 
     /// How long a collection waits for a prune that holds the lock.

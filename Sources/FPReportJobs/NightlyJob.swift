@@ -47,7 +47,9 @@ public struct NightlyJob: Sendable {
         if let date {
             day = date
         } else {
-            let started = now()
+            // With a shared history the night's run is the current minute's, which collectors on
+            // other hosts started by the same schedule join.
+            let started = store is any SharedRunDatabase ? CollectJob.minute(containing: now()) : now()
             var job = collect
             job.now = now
             collection = try await job.run(asOf: started, store: store, progress: progress)

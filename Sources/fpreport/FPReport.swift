@@ -12,6 +12,6 @@ struct FPReport: AsyncParsableCommand {
             or the run could not complete; 64 bad usage or configuration; 75 another run holds the lock.
             """,
         version: FPReportVersion.current,
-        subcommands: [Demo.self, Simulate.self, Collect.self, Report.self, Nightly.self, CheckConfig.self, Prune.self, Export.self]
+        subcommands: [Demo.self, Simulate.self, Collect.self, Report.self, Nightly.self, CheckConfig.self, Prune.self, Export.self, MigrateHistory.self]
     )
 }

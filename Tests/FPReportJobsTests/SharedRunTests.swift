@@ -137,4 +137,64 @@ import Testing
         }
         await server.stop()
     }
+
+    /// A SQLite history moved with `migrate-history` builds the same report, byte for byte, in
+    /// every format; run again, the copy goes on with what is new; a foreign database is refused.
+    @Test(arguments: servers)
+    func aMovedHistoryGivesTheSameReportInEveryFormat(_ url: String) async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: 12, seed: 8, apiKey: Self.secret, latencyMillis: 1, churn: true))
+        await server.state.set(to: server.configuration.start.addingTimeInterval(4 * 86_400))
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret, "PGPASSWORD": Self.password]
+        let alone = try config(folder, server, database: "history.sqlite", name: "alone")
+        func collect(_ hours: Range<Int>) async throws {
+            for hour in hours {
+                let run = try await CommandRunner.run(
+                    ["collect", "--config", alone, "--as-of", String(format: "2026-11-05T%02d:00:00Z", hour)], environment: env)
+                #expect(run.status == 0, "\(run.stderr)")
+                await server.state.advance(by: 3 * 3600)
+            }
+        }
+        try await collect(0..<4)
+        let (address, databaseURL) = try await Self.freshDatabase(url)
+        let first = try await CommandRunner.run(["migrate-history", "--config", alone, "--to", databaseURL], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("copied 4 run(s) (0 already there)"), "\(first.stdout)")
+        // More nights, then the copy again: only what is new is copied, and it checks out.
+        try await collect(4..<8)
+        let second = try await CommandRunner.run(["migrate-history", "--config", alone, "--to", databaseURL], environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("copied 4 run(s) (4 already there)"), "\(second.stdout)")
+        #expect(!(first.stdout + first.stderr + second.stdout + second.stderr).contains(Self.password))
+
+        let moved = try config(folder, server, database: databaseURL, name: "moved")
+        for name in ["alone", "moved"] {
+            let report = try await CommandRunner.run(["report", "--config", folder.path("\(name).yaml"), "--as-of", "2026-11-05"], environment: env)
+            #expect(report.status == 0, "\(report.stderr)")
+        }
+        let expected = try folder.files(under: "out-alone/2026-11-05")
+        let actual = try folder.files(under: "out-moved/2026-11-05")
+        #expect(expected.keys.contains("report.xlsx") && expected.keys.contains("index.html") && expected.count > 20)
+        #expect(Set(actual.keys) == Set(expected.keys))
+        for (file, bytes) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(actual[file] == bytes, "\(file) differs")
+        }
+        // The moved history goes on: a collection into it continues its run ids.
+        let next = try await CommandRunner.run(["collect", "--config", moved, "--as-of", "2026-11-06T03:00:00Z"], environment: env)
+        #expect(next.status == 0, "\(next.stderr)")
+        let store = try await PostgresHistoryStore.open(address, password: Self.password)
+        #expect(try await store.runs(from: 0, to: .max).map(\.id) == Array(1...9))
+        #expect(try await store.consistencyProblems() == [])
+        // A database holding another history is not mixed into.
+        let otherConfig = try config(folder, server, database: "other.sqlite", name: "other")
+        let otherRun = try await CommandRunner.run(["collect", "--config", otherConfig, "--as-of", "2026-11-07T03:00:00Z"], environment: env)
+        #expect(otherRun.status == 0, "\(otherRun.stderr)")
+        let other = try await CommandRunner.run(["migrate-history", "--config", otherConfig, "--to", databaseURL], environment: env)
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("already holds 9 run(s) this history does not have"), "\(other.stderr)")
+        await server.stop()
+    }
 }
