@@ -97,6 +97,12 @@ import Testing
         #expect(held.claimed > 0)
         let run = try #require(try await store.runs(from: 0, to: .max).last)
         #expect(run.state == "running")
+        // The password is in no process's command line (only in its environment).
+        for survivor in collectors.dropFirst() {
+            let command = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(survivor.processIdentifier)/cmdline"))
+            #expect(!String(decoding: command, as: UTF8.self).contains(Self.password))
+            #expect(String(decoding: command, as: UTF8.self).contains("collect"))
+        }
         await server.state.release()
 
         for (index, survivor) in collectors.enumerated().dropFirst() {
@@ -181,6 +187,7 @@ import Testing
         #expect(Set(actual.keys) == Set(expected.keys))
         for (file, bytes) in expected.sorted(by: { $0.key < $1.key }) {
             #expect(actual[file] == bytes, "\(file) differs")
+            #expect(bytes.range(of: Data(Self.password.utf8)) == nil, "\(file) holds the password")
         }
         // The moved history goes on: a collection into it continues its run ids.
         let next = try await CommandRunner.run(["collect", "--config", moved, "--as-of", "2026-11-06T03:00:00Z"], environment: env)
@@ -195,6 +202,56 @@ import Testing
         let other = try await CommandRunner.run(["migrate-history", "--config", otherConfig, "--to", databaseURL], environment: env)
         #expect(other.status != 0)
         #expect(other.stderr.contains("already holds 9 run(s) this history does not have"), "\(other.stderr)")
+        await server.stop()
+    }
+
+    /// `nightly` on one host joins the run of the collectors on the others, waits until every
+    /// account is done, taking over those of a collector that died, and only then reports.
+    @Test(arguments: servers)
+    func nightlyWaitsForTheSharedRunThenReports(_ url: String) async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(
+            accounts: 30, seed: 6, apiKey: Self.secret, latencyMillis: 20))
+        await server.state.set(to: server.configuration.start.addingTimeInterval(5 * 86_400))
+        let (address, databaseURL) = try await Self.freshDatabase(url)
+        let shared = try config(folder, server, database: databaseURL, name: "shared")
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret, "PGPASSWORD": Self.password]
+        // Without --as-of both name the current minute: start them well inside one.
+        while Calendar(identifier: .gregorian).component(.second, from: Date()) > 40 { try await Task.sleep(for: .milliseconds(200)) }
+        let before = await server.state.snapshot().requests
+        await server.state.hold(after: before + 30)
+        let helper = try CommandRunner.launch(["collect", "--config", shared], environment: env, log: folder.url.appendingPathComponent("helper.log"))
+        let nightlyLog = folder.url.appendingPathComponent("nightly.log")
+        let nightly = try CommandRunner.launch(["nightly", "--config", shared, "--formats", "csv"], environment: env, log: nightlyLog)
+        let store = try await PostgresHistoryStore.open(address, password: Self.password)
+        let helperName = "\(ProcessInfo.processInfo.hostName):\(helper.processIdentifier)"
+        // The helper dies while it holds claims on accounts it never stores.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let held = try await store.read("test") { connection in
+                try await connection.scalar(
+                    "SELECT COUNT(*) FROM run_accounts WHERE claimed_by = \(helperName) AND state = 'claimed'", as: Int64.self) ?? 0
+            }
+            if await server.state.snapshot().requests > before + 30, held > 0 { break }
+            try #require(ContinuousClock.now < deadline, "the helper never held claims")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(helper.processIdentifier, SIGKILL)
+        _ = await CommandRunner.wait(helper)
+        #expect(try await store.runs(from: 0, to: .max).count == 1, "the helper and nightly joined one run")
+        await server.state.release()
+        let status = await CommandRunner.wait(nightly)
+        let log = try String(contentsOf: nightlyLog, encoding: .utf8)
+        #expect(status == 0, "\(log)")
+        // Nightly ended only once the run was: every account done, the helper's taken over.
+        let run = try #require(try await store.runs(from: 0, to: .max).last)
+        #expect(run.state == "finished" && run.accountsTotal == 30)
+        let progress = try await store.sharedProgress(run: run.id)
+        #expect(progress.done == 30 && progress.finished)
+        #expect(log.contains("shared run: 30 of 30 accounts done"), "\(log)")
+        #expect(FileManager.default.fileExists(atPath: folder.path("out-shared/latest/csv/accounts.csv")))
         await server.stop()
     }
 }
