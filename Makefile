@@ -33,7 +33,8 @@ bench: deps
 	@# SwiftPM keeps the path dependency's file list between builds: a new source file would be missed.
 	rm -f Benchmarks/.build/*/release/description.json
 	cd Benchmarks && $(SWIFT) build -c release --product fpreport-bench
-	Benchmarks/.build/release/fpreport-bench all --repetitions $(BENCH_RUNS)
+	@# With a throwaway PostgreSQL for the PostgreSQL scenarios (see scripts/with-postgres.sh).
+	scripts/with-postgres.sh Benchmarks/.build/release/fpreport-bench all --repetitions $(BENCH_RUNS)
 
 # The same scenarios at a tenth of the size, as a quick check that they run.
 bench-quick: deps

@@ -161,7 +161,7 @@ let package = Package(
             name: "HistoryStoreTests",
             dependencies: [
                 "HistoryStore", "SQLiteHistory", "PostgresHistory", "FPModel", "FPTestSupport", "BatchMetrics", "Reports",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "APISimulatorTests", dependencies: ["APISimulator", "FPModel", "FPTestSupport"]),

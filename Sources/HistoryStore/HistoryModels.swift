@@ -107,3 +107,32 @@ public enum BatchEventKind: String, Sendable, CaseIterable {
     case disappeared
     case reappeared
 }
+
+/// What one observation of a batch adds to the history, given what was stored of it (SPEC
+/// section 3): the one rule every backend writes by, so that the same answers make the same events.
+public enum BatchChange {
+    /// A batch as the store holds it before the observation.
+    public struct Stored: Sendable, Equatable {
+        public var status: BatchStatus
+        public var progress: Int
+        /// Whether the last successful fetch returned it.
+        public var present: Bool
+
+        public init(status: BatchStatus, progress: Int, present: Bool) {
+            self.status = status
+            self.progress = progress
+            self.present = present
+        }
+    }
+
+    /// The event `observation` makes and its gain over the previous observation (progress points
+    /// are counted between consecutive observations, SPEC section 4); nil when nothing changed.
+    public static func event(for observation: BatchObservation, previous: Stored?) -> (kind: BatchEventKind, gain: Int?)? {
+        guard let previous else { return (.firstSeen, nil) }
+        if !previous.present { return (.reappeared, nil) }
+        let gain = observation.progress - previous.progress
+        if previous.status != observation.status { return (.status, gain) }
+        if previous.progress != observation.progress { return (.progress, gain) }
+        return nil
+    }
+}

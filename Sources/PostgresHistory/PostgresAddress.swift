@@ -107,50 +107,48 @@ public struct PostgresAddress: Sendable, Equatable {
         self.init(user: user, host: host.isEmpty ? "localhost" : host, port: port, database: database, socketDirectory: socketDirectory, tls: tls)
     }
 
-    /// postgres-nio's client settings for this address with `password`.
-    func clientConfiguration(password: String?) throws -> PostgresClient.Configuration {
-        if let socketDirectory {
-            let path = (socketDirectory as NSString).appendingPathComponent(".s.PGSQL.\(port)")
-            return PostgresClient.Configuration(unixSocketPath: path, username: user, password: password, database: database)
-        }
-        let tlsSetting: PostgresClient.Configuration.TLS
+    /// The TLS settings of `sslmode`: nil for `disable`; libpq's `prefer` and `require` encrypt
+    /// without checking the certificate, `verify-full` checks it and the host name.
+    private var tlsSettings: (settings: TLSConfiguration, required: Bool)? {
         switch tls {
         case .disable:
-            tlsSetting = .disable
+            return nil
         case .prefer, .require:
-            // libpq's `prefer` and `require` encrypt without checking the certificate.
             var settings = TLSConfiguration.makeClientConfiguration()
             settings.certificateVerification = .none
-            tlsSetting = tls == .prefer ? .prefer(settings) : .require(settings)
+            return (settings, tls == .require)
         case .verifyFull:
-            tlsSetting = .require(TLSConfiguration.makeClientConfiguration())
+            return (TLSConfiguration.makeClientConfiguration(), true)
         }
-        var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)
+    }
+
+    private var socketPath: String? {
+        socketDirectory.map { ($0 as NSString).appendingPathComponent(".s.PGSQL.\(port)") }
+    }
+
+    /// postgres-nio's client (pool) settings for this address with `password`.
+    func clientConfiguration(password: String?) throws -> PostgresClient.Configuration {
+        if let socketPath {
+            return PostgresClient.Configuration(unixSocketPath: socketPath, username: user, password: password, database: database)
+        }
+        let setting: PostgresClient.Configuration.TLS = tlsSettings.map { $0.required ? .require($0.settings) : .prefer($0.settings) } ?? .disable
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: setting)
         if tls == .verifyFull { configuration.options.tlsServerName = host }
         return configuration
     }
 
     /// The same settings for one connection of its own (the probe made at open).
     func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
-        if let socketDirectory {
-            let path = (socketDirectory as NSString).appendingPathComponent(".s.PGSQL.\(port)")
-            return PostgresConnection.Configuration(unixSocketPath: path, username: user, password: password, database: database)
+        if let socketPath {
+            return PostgresConnection.Configuration(unixSocketPath: socketPath, username: user, password: password, database: database)
         }
-        let tlsSetting: PostgresConnection.Configuration.TLS
-        switch tls {
-        case .disable:
-            tlsSetting = .disable
-        case .prefer, .require:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            settings.certificateVerification = .none
+        var setting = PostgresConnection.Configuration.TLS.disable
+        if let (settings, required) = tlsSettings {
             let context = try NIOSSLContext(configuration: settings)
-            tlsSetting = tls == .prefer ? .prefer(context) : .require(context)
-        case .verifyFull:
-            tlsSetting = .require(try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration()))
+            setting = required ? .require(context) : .prefer(context)
         }
         var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)
+            host: host, port: port, username: user, password: password, database: database, tls: setting)
         if tls == .verifyFull { configuration.options.tlsServerName = host }
         configuration.options.connectTimeout = .seconds(15)
         return configuration

@@ -64,11 +64,11 @@ extension PostgresHistoryStore {
         _ connection: PostgresConnection, _ result: AccountFetchResult, run: RunID, observedAt: Int64
     ) async throws -> AccountWriteSummary {
         let accountID = result.account.id
-        var stored: [String: (status: BatchStatus, progress: Int, present: Bool)] = [:]
+        var stored: [String: BatchChange.Stored] = [:]
         let rows = try await connection.query(
             "SELECT batch_id, status, progress, present FROM batches WHERE account_id = \(accountID)", logger: quiet)
         for try await (batchID, status, progress, present) in rows.decode((String, String, Int64, Bool).self) {
-            stored[batchID] = (BatchStatus(rawValue: status) ?? .pending, Int(progress), present)
+            stored[batchID] = BatchChange.Stored(status: BatchStatus(rawValue: status) ?? .pending, progress: Int(progress), present: present)
         }
 
         var events = EventColumns()
@@ -76,23 +76,10 @@ extension PostgresHistoryStore {
         var summary = AccountWriteSummary()
         for observation in result.observations {
             summary.batchesCompared += 1
-            let status = observation.status
-            let kind: BatchEventKind
-            var gain: Int?
-            if let previous = stored.removeValue(forKey: observation.batchID) {
-                if !previous.present {
-                    kind = .reappeared
-                } else if previous.status != status {
-                    kind = .status
-                } else if previous.progress != observation.progress {
-                    kind = .progress
-                } else {
-                    continue
-                }
-                if kind != .reappeared { gain = observation.progress - previous.progress }
-            } else {
-                kind = .firstSeen
+            guard let (kind, gain) = BatchChange.event(for: observation, previous: stored.removeValue(forKey: observation.batchID)) else {
+                continue
             }
+            let status = observation.status
             changed.append(observation.batchID, status, observation.progress)
             events.append(observation.batchID, kind, status, observation.progress, gain)
         }

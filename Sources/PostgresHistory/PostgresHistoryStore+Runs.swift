@@ -28,27 +28,34 @@ extension PostgresHistoryStore {
                 }
                 try await connection.run("UPDATE runs SET status = 'aborted', finished_at = \(start.startedAt) WHERE id = \(lease.id)")
             }
-            if let latest = try await connection.scalar("SELECT MAX(as_of) FROM runs", as: Int64.self), start.asOf < latest {
-                throw HistoryStoreError(
-                    "as_of \(start.asOf) is earlier than the latest run (\(latest)); history only moves forward", path: display)
-            }
-            if let existing = try await connection.scalar("SELECT id FROM runs WHERE as_of = \(start.asOf)", as: Int64.self) {
-                try await connection.run("""
-                    UPDATE runs SET status = 'running', started_at = \(start.startedAt), finished_at = NULL, holder = \(start.holder),
-                        heartbeat_at = \(start.startedAt), tool_version = \(start.toolVersion), config_digest = \(start.configDigest)
-                    WHERE id = \(existing)
-                    """)
-                return existing
-            }
-            let id = try await connection.scalar("""
-                INSERT INTO runs (as_of, started_at, status, tool_version, config_digest, holder, heartbeat_at)
-                VALUES (\(start.asOf), \(start.startedAt), 'running', \(start.toolVersion), \(start.configDigest), \(start.holder),
-                        \(start.startedAt))
-                RETURNING id
-                """, as: Int64.self)
-            guard let id else { throw HistoryStoreError("the server returned no run id", path: display) }
-            return id
+            return try await Self.openRun(start, on: connection, display: display).id
         }
+    }
+
+    /// Opens the run at `start.asOf` inside the caller's transaction (the `runs` table locked):
+    /// the run already recorded at that time, reopened (`reopened`), or a new one. History only
+    /// moves forward: an `as_of` before the latest run's is refused.
+    static func openRun(_ start: RunStart, on connection: PostgresConnection, display: String) async throws -> (id: RunID, reopened: Bool) {
+        if let latest = try await connection.scalar("SELECT MAX(as_of) FROM runs", as: Int64.self), start.asOf < latest {
+            throw HistoryStoreError(
+                "as_of \(start.asOf) is earlier than the latest run (\(latest)); history only moves forward", path: display)
+        }
+        if let existing = try await connection.scalar("SELECT id FROM runs WHERE as_of = \(start.asOf)", as: Int64.self) {
+            try await connection.run("""
+                UPDATE runs SET status = 'running', started_at = \(start.startedAt), finished_at = NULL, holder = \(start.holder),
+                    heartbeat_at = \(start.startedAt), tool_version = \(start.toolVersion), config_digest = \(start.configDigest)
+                WHERE id = \(existing)
+                """)
+            return (existing, true)
+        }
+        let id = try await connection.scalar("""
+            INSERT INTO runs (as_of, started_at, status, tool_version, config_digest, holder, heartbeat_at)
+            VALUES (\(start.asOf), \(start.startedAt), 'running', \(start.toolVersion), \(start.configDigest), \(start.holder),
+                    \(start.startedAt))
+            RETURNING id
+            """, as: Int64.self)
+        guard let id else { throw HistoryStoreError("the server returned no run id", path: display) }
+        return (id, false)
     }
 
     public func unhealthyAccounts(failedRuns runs: Int) async throws -> [String] {

@@ -46,28 +46,10 @@ extension PostgresHistoryStore: SharedRunDatabase {
             if let joined {
                 run = joined
             } else {
-                if let latest = try await connection.scalar("SELECT MAX(as_of) FROM runs", as: Int64.self), start.asOf < latest {
-                    throw HistoryStoreError(
-                        "as_of \(start.asOf) is earlier than the latest run (\(latest)); history only moves forward", path: display)
-                }
-                if let existing = try await connection.scalar("SELECT id FROM runs WHERE as_of = \(start.asOf)", as: Int64.self) {
-                    // A night collected again: its accounts are all to do once more.
-                    try await connection.run("""
-                        UPDATE runs SET status = 'running', started_at = \(start.startedAt), finished_at = NULL, holder = \(start.holder),
-                            heartbeat_at = \(start.startedAt), tool_version = \(start.toolVersion), config_digest = \(start.configDigest)
-                        WHERE id = \(existing)
-                        """)
-                    try await connection.run("DELETE FROM run_accounts WHERE run_id = \(existing)")
-                    run = existing
-                } else {
-                    guard let id = try await connection.scalar("""
-                        INSERT INTO runs (as_of, started_at, status, tool_version, config_digest, holder, heartbeat_at)
-                        VALUES (\(start.asOf), \(start.startedAt), 'running', \(start.toolVersion), \(start.configDigest), \(start.holder),
-                                \(start.startedAt))
-                        RETURNING id
-                        """, as: Int64.self) else { throw HistoryStoreError("the server returned no run id", path: display) }
-                    run = id
-                }
+                let opened = try await Self.openRun(start, on: connection, display: display)
+                // A night collected again: its accounts are all to do once more.
+                if opened.reopened { try await connection.run("DELETE FROM run_accounts WHERE run_id = \(opened.id)") }
+                run = opened.id
             }
             try await connection.run("""
                 INSERT INTO run_accounts (run_id, account_id, state)

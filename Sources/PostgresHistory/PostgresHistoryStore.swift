@@ -56,6 +56,25 @@ public final class PostgresHistoryStore: HistoryDatabase {
         runner.cancel()
     }
 
+    /// Creates the empty database `name` on the server `address` names (connecting to its own
+    /// database), and returns the address of the new one: for tests, benchmarks and first set-ups.
+    public static func createDatabase(_ name: String, on address: PostgresAddress, password: String?) async throws -> PostgresAddress {
+        guard name.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) != nil else {
+            throw HistoryStoreError("database name \(name): use lower-case letters, digits and _")
+        }
+        let client = PostgresClient(configuration: try address.clientConfiguration(password: password), backgroundLogger: quiet)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: quiet)
+        } catch {
+            throw describe("cannot create database \(name)", error, at: address)
+        }
+        var created = address
+        created.database = name
+        return created
+    }
+
     /// Applies the migrations this database lacks, in order, each in its own transaction.
     func migrate() async throws {
         try await write("cannot upgrade the history schema") { connection in

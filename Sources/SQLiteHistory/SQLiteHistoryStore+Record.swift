@@ -59,13 +59,13 @@ extension SQLiteHistoryStore {
         _ db: Database, _ result: AccountFetchResult, run: RunID, observedAt: Int64
     ) throws -> AccountWriteSummary {
         let accountID = result.account.id
-        var stored: [String: StoredBatch] = [:]
+        var stored: [String: BatchChange.Stored] = [:]
         let cursor = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT batch_id, status, progress, present FROM batches WHERE account_id = ?"),
             arguments: [accountID])
         while let row = try cursor.next() {
             let status = BatchStatus(rawValue: row[1]) ?? .pending
-            stored[row[0]] = StoredBatch(status: status, progress: row[2], present: row[3])
+            stored[row[0]] = BatchChange.Stored(status: status, progress: row[2], present: row[3])
         }
 
         let insertEvent = try db.cachedStatement(sql: """
@@ -91,26 +91,14 @@ extension SQLiteHistoryStore {
         for observation in result.observations {
             summary.batchesCompared += 1
             let status = observation.status
-            let kind: BatchEventKind
-            // Progress points are counted between two consecutive observations (SPEC section 4).
-            var gain: Int?
-            if let previous = stored.removeValue(forKey: observation.batchID) {
-                if !previous.present {
-                    kind = .reappeared
-                } else if previous.status != status {
-                    kind = .status
-                } else if previous.progress != observation.progress {
-                    kind = .progress
-                } else {
-                    continue
-                }
-                if kind != .reappeared { gain = observation.progress - previous.progress }
+            let previous = stored.removeValue(forKey: observation.batchID)
+            guard let (kind, gain) = BatchChange.event(for: observation, previous: previous) else { continue }
+            if previous != nil {
                 try updateBatch.execute(arguments: [
                     accountID, observation.batchID, status.rawValue, observation.progress, observedAt,
                     status.isTerminal, run,
                 ])
             } else {
-                kind = .firstSeen
                 try insertBatch.execute(arguments: [
                     accountID, observation.batchID, status.rawValue, observation.progress, observedAt, observedAt,
                     observedAt, status.isTerminal ? observedAt : nil, run,
@@ -153,11 +141,5 @@ extension SQLiteHistoryStore {
             let value = counts[status] ?? (0, 0)
             try statement.execute(arguments: [run, result.account.id, status.rawValue, observedAt, value.count, value.sum])
         }
-    }
-
-    private struct StoredBatch {
-        var status: BatchStatus
-        var progress: Int
-        var present: Bool
     }
 }

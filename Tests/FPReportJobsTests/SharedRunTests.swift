@@ -19,13 +19,8 @@ import Testing
 
     /// An empty database of its own on the test server, as a `database:` address.
     static func freshDatabase(_ url: String) async throws -> (address: PostgresAddress, url: String) {
-        var address = try PostgresAddress(parsing: url)
         let name = "fpreport_e2e_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let client = PostgresClient(configuration: try address.clientConfiguration(password: password), backgroundLogger: PostgresHistoryStore.quiet)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        address.database = name
+        let address = try await PostgresHistoryStore.createDatabase(name, on: try PostgresAddress(parsing: url), password: password)
         return (address, url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
     }
 

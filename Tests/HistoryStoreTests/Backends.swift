@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HistoryStore
-import PostgresNIO
 import Testing
 
 @testable import PostgresHistory
@@ -43,14 +42,8 @@ enum Backend: String, CustomTestStringConvertible, Sendable {
 
     /// Creates an empty database on the test server and returns its address.
     static func freshDatabase() async throws -> PostgresAddress {
-        var address = try PostgresAddress(parsing: try #require(serverURL))
         let name = "fpreport_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let client = PostgresClient(configuration: try address.clientConfiguration(password: password), backgroundLogger: PostgresHistoryStore.quiet)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        address.database = name
-        return address
+        return try await PostgresHistoryStore.createDatabase(name, on: try PostgresAddress(parsing: try #require(serverURL)), password: password)
     }
 }
 

@@ -27,6 +27,12 @@ struct Bench {
             try await StoreScenario.run(accounts: value("--accounts", 10_000))
         case "generate":
             try await ReportScenario.generate(accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database)
+        case "postgres":
+            try await PostgresScenarios.run(accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30))
+        case "pg-collect":
+            try await PostgresScenarios.collectPart(
+                baseURL: URL(string: text("--base-url") ?? "")!, accounts: value("--accounts", 10_000),
+                asOf: Date(timeIntervalSince1970: Double(value("--as-of", 0))), database: text("--database") ?? "")
         case "report":
             try await ReportScenario.run(
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database,
@@ -56,7 +62,12 @@ struct Bench {
             ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
             ["generate", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
-        ]
+        ] + (PostgresScenarios.serverURL == nil ? [] : [
+            // The same 30-night history moved into PostgreSQL and reported from there (make bench starts a server).
+            ["generate", "--accounts", String(10_000 / scale), "--nights", "30"],
+            ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
+            ["postgres", "--accounts", String(10_000 / scale), "--history", database, "--nights", "30"],
+        ])
         var results: [[ResultLine]] = []
         for arguments in plan {
             // Runs are grouped by scenario and measure, so every scenario's name carries its sizes.

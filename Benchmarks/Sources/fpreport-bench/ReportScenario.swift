@@ -27,11 +27,15 @@ enum ReportScenario {
 
     /// Metrics and every format over a history that `generate` wrote.
     static func run(accounts: Int, nights: Int, database: String, formats: [ReportFormat]) async throws {
+        try await run(accounts: accounts, nights: nights, store: try SQLiteHistoryStore(path: database), formats: formats)
+    }
+
+    /// The report of the synthetic history's last night from `store`; `backend` names it in the results.
+    static func run(accounts: Int, nights: Int, store: any HistoryReader, backend: String = "", formats: [ReportFormat]) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-report-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteHistoryStore(path: database)
-        let history = label(accounts, nights)
+        let history = label(accounts, nights) + backend
 
         let zone = TimeZone(identifier: "UTC")!
         let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)

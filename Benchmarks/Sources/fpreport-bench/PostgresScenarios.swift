@@ -1,0 +1,104 @@
+import Collector
+import FPConfig
+import FPModel
+import FPReportJobs
+import Foundation
+import HistoryStore
+import Logging
+import PostgresHistory
+import Reports
+import SQLiteHistory
+
+/// The PostgreSQL history beside SQLite's (issue 13): collection with one and two collector
+/// processes against a simulated API with 50 ms latency, the copy of a synthetic history, and the
+/// report from each backend. Needs a server: `FPREPORT_TEST_POSTGRES_URL` (and `PGPASSWORD`), as
+/// `scripts/with-postgres.sh` sets them.
+enum PostgresScenarios {
+    static var serverURL: String? { ProcessInfo.processInfo.environment["FPREPORT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var password: String? { ProcessInfo.processInfo.environment["PGPASSWORD"] }
+
+    static func freshDatabase(_ label: String) async throws -> PostgresAddress {
+        guard let serverURL else { throw CocoaError(.featureUnsupported) }
+        let name = "fpreport_bench_\(label)_\(getpid())_\(Int(Date().timeIntervalSince1970))"
+        return try await PostgresHistoryStore.createDatabase(name, on: try PostgresAddress(parsing: serverURL), password: password)
+    }
+
+    static func configuration(baseURL: URL, accounts: Int, database: String) -> FPConfiguration {
+        var config = FPConfiguration(file: "bench", database: database, reports: .init(directory: "/tmp"))
+        config.api.baseURL = baseURL
+        config.api.concurrency = 64
+        config.api.requestsPerMinutePerAccount = 400
+        config.accounts = (1...accounts).map { Account(id: String(format: "acc-%05d", $0)) }
+        return config
+    }
+
+    /// One collection through the job (so PostgreSQL takes its shared-run path, as in production).
+    static func collect(_ config: FPConfiguration, store: any HistoryDatabase, asOf: Date) async throws -> CollectionReport {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let key = APIKey(CollectScenarios.key)!
+        return try await CollectJob(config: config, keys: { _ in .success(key) }, logger: logger).run(asOf: asOf, store: store)
+    }
+
+    /// `pg-collect --base-url U --accounts N --as-of T --database postgresql://…`: one collector of a shared run.
+    static func collectPart(baseURL: URL, accounts: Int, asOf: Date, database: String) async throws {
+        let address = try PostgresAddress(parsing: database)
+        let store = try await PostgresHistoryStore.open(address, password: password)
+        let report = try await collect(configuration(baseURL: baseURL, accounts: accounts, database: database), store: store, asOf: asOf)
+        FileHandle.standardError.write(Data((report.summaryLine + "\n").utf8))
+    }
+
+    static func run(accounts: Int, reportHistory: String?, nights: Int) async throws {
+        let latency = 50
+        let (server, url) = try CollectScenarios.startServer(accounts: accounts, latencyMs: latency)
+        defer { server.terminate() }
+        let asOf = Date()
+        let name = "collect, \(accounts) accounts, \(latency) ms latency, concurrency 64"
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-pg-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlitePath = folder.appendingPathComponent("h.sqlite").path
+        let sqlite = try SQLiteHistoryStore(path: sqlitePath)
+        let alone = try await Measure.run {
+            _ = try await collect(configuration(baseURL: url, accounts: accounts, database: sqlitePath), store: sqlite, asOf: asOf)
+        }
+        emit(name, "SQLite, one process", alone.wall, "s")
+
+        let one = try await freshDatabase("one")
+        let oneStore = try await PostgresHistoryStore.open(one, password: password)
+        let single = try await Measure.run {
+            _ = try await collect(configuration(baseURL: url, accounts: accounts, database: one.display), store: oneStore, asOf: asOf)
+        }
+        emit(name, "PostgreSQL, one process", single.wall, "s")
+        emit(name, "PostgreSQL one process / SQLite", single.wall / alone.wall, "×", "target ≤ 1.3")
+
+        let two = try await freshDatabase("two")
+        let started = ContinuousClock.now
+        let children = try (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = [
+                "pg-collect", "--base-url", url.absoluteString, "--accounts", String(accounts),
+                "--as-of", String(Int(asOf.timeIntervalSince1970)), "--database", two.display + "?sslmode=disable",
+            ]
+            try process.run()
+            return process
+        }
+        for child in children { child.waitUntilExit() }
+        let pair = (ContinuousClock.now - started).inSeconds
+        let twoStore = try await PostgresHistoryStore.open(two, password: password)
+        let progress = try await twoStore.sharedProgress(run: try await twoStore.runs(from: 0, to: .max).last?.id ?? 0)
+        emit(name, "PostgreSQL, two processes", pair, "s", "\(progress.done) accounts done by \(progress.collectors.count) collectors")
+        emit(name, "two processes' throughput / one process's", single.wall / pair, "×", "target ≥ 1.7")
+
+        guard let reportHistory else { return }
+        let copy = try await freshDatabase("report")
+        var config = configuration(baseURL: url, accounts: 1, database: reportHistory)
+        config.accounts = []
+        let migration = try await Measure.run { _ = try await MigrateHistoryJob(config: config, target: copy.display + "?sslmode=disable").run() }
+        emit("migrate-history, \(ReportScenario.label(accounts, nights))", "copy into PostgreSQL", migration.wall, "s")
+        let copied = try await PostgresHistoryStore.open(copy, password: password)
+        try await ReportScenario.run(accounts: accounts, nights: nights, store: copied, backend: ", from PostgreSQL", formats: ReportFormat.allCases)
+    }
+}
