@@ -55,64 +55,67 @@ extension PostgresHistoryStore {
         return try await all("cannot read runs", query, decode: Self.runRecord).first
     }
 
-    /// Groups rows of `account_id, observed_at, status, batch_count, progress_sum` into one value
-    /// per fetch, handing each on as soon as its last row has been read.
-    private struct CountGrouper: Sendable {
-        var current: AccountStatusCounts?
+    /// One row per fetch with its five counts and sums as columns (a missing status is -1): a
+    /// client decodes rows one at a time, and five a fetch was most of a month's trends.
+    static let countColumns = BatchStatus.allCases.map { status in
+        "COALESCE(MAX(c.batch_count) FILTER (WHERE c.status = '\(status.rawValue)'), -1), "
+            + "COALESCE(MAX(c.progress_sum) FILTER (WHERE c.status = '\(status.rawValue)'), -1)"
+    }.joined(separator: ", ")
 
-        mutating func add(_ row: PostgresRow, _ emit: (AccountStatusCounts) -> Void) throws {
-            let (accountID, observedAt, status, count, sum) = try row.decode((String, Int64, String, Int64, Int64).self)
-            if current?.accountID != accountID || current?.observedAt != observedAt {
-                current.map(emit)
-                current = AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts())
-            }
-            guard let status = BatchStatus(rawValue: status) else { return }
-            current?.counts[status] = Int(count)
-            current?.progressSums[status] = Int(sum)
-        }
-    }
-
-    /// Folds grouped status-count rows of `query` into a state.
+    /// Folds the fetch-per-row counts `query` selects (account, observed_at, then `countColumns`).
     private func reduceCounts<State: Sendable>(
         _ what: String, _ query: PostgresQuery, into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State {
-        try await read(what) { connection in
-            var state = initial()
-            var grouper = CountGrouper()
-            for try await row in try await connection.query(query, logger: Self.quiet) {
-                try grouper.add(row) { update(&state, $0) }
+        try await reduce(what, query, into: initial, decode: { row in
+            let (account, observed, pc, ps, ic, isum, cc, cs, fc, fs, sc, ss) =
+                try row.decode((String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
+            var counts = AccountStatusCounts(accountID: account, observedAt: observed, counts: StatusCounts(), progressSums: StatusCounts())
+            let values = [(pc, ps), (ic, isum), (cc, cs), (fc, fs), (sc, ss)]
+            for (status, (count, sum)) in zip(BatchStatus.allCases, values) where count >= 0 {
+                counts.counts[status] = Int(count)
+                counts.progressSums[status] = Int(sum)
             }
-            grouper.current.map { update(&state, $0) }
-            return state
-        }
+            return counts
+        }, update)
     }
 
     public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
-        try await reduceCounts("cannot read status counts", """
-            WITH latest AS (
-                SELECT DISTINCT ON (account_id) account_id, run_id FROM account_fetches
-                WHERE outcome = 'ok' AND observed_at <= \(time)
-                ORDER BY account_id, observed_at DESC
-            )
-            SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
-            FROM latest l
-            JOIN run_status_counts c ON c.run_id = l.run_id AND c.account_id = l.account_id
-            ORDER BY c.account_id
-            """, into: { [] }) { $0.append($1) }
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT a.id, MIN(c.observed_at), \(Self.countColumns)
+            FROM accounts a
+            -- Each account's latest successful fetch, one index probe each (every account that was
+            -- ever fetched is in accounts); sorting every fetch to pick them cost ten times more.
+            CROSS JOIN LATERAL (
+                SELECT f.run_id FROM account_fetches f
+                WHERE f.account_id = a.id AND f.outcome = 'ok' AND f.observed_at <= $1
+                ORDER BY f.observed_at DESC LIMIT 1
+            ) AS l
+            JOIN run_status_counts c ON c.run_id = l.run_id AND c.account_id = a.id
+            GROUP BY a.id
+            ORDER BY a.id
+            """)
+        query.binds.append(time)
+        return try await reduceCounts("cannot read status counts", query, into: { [] }) { $0.append($1) }
     }
 
     public func reduceStatusCountHistory<State: Sendable>(
         from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State {
-        try await reduceCounts("cannot read status counts", """
-            SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT c.account_id, MIN(c.observed_at), \(Self.countColumns)
             FROM run_status_counts c
             JOIN account_fetches f ON f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok'
-            WHERE c.observed_at >= \(start) AND c.observed_at < \(end)
-            ORDER BY c.observed_at, c.account_id
-            """, into: initial, update)
+            WHERE c.observed_at >= $1 AND c.observed_at < $2
+            GROUP BY c.run_id, c.account_id
+            -- A run's rows share its as_of, and runs are numbered in as_of order: this is observation
+            -- order, read from the primary keys without sorting a month of counts.
+            ORDER BY c.run_id, c.account_id
+            """)
+        query.binds.append(start)
+        query.binds.append(end)
+        return try await reduceCounts("cannot read status counts", query, into: initial, update)
     }
 
     public func reduceEvents<State: Sendable>(
@@ -158,11 +161,6 @@ extension PostgresHistoryStore {
                 SELECT account_id, batch_id FROM batch_events WHERE observed_at >= \(start)
                 UNION
                 SELECT account_id, batch_id FROM batches WHERE status IN ('pending', 'in_progress')
-            ),
-            latest AS (
-                SELECT (SELECT MAX(e.id) FROM batch_events e
-                        WHERE e.account_id = c.account_id AND e.batch_id = c.batch_id AND e.observed_at <= \(time)) AS id
-                FROM candidates c
             )
             SELECT e.account_id, e.batch_id, e.status, e.progress,
                    (SELECT MIN(f.observed_at) FROM batch_events f
@@ -171,8 +169,14 @@ extension PostgresHistoryStore {
                    (SELECT MIN(t.observed_at) FROM batch_events t
                     WHERE t.account_id = e.account_id AND t.batch_id = e.batch_id AND t.observed_at <= \(time)
                       AND t.status IN ('completed', 'failed', 'stopped') AND t.kind <> 'disappeared') AS terminal_at
-            FROM latest l
-            JOIN batch_events e ON e.id = l.id
+            FROM candidates c
+            -- Each candidate's latest event at `time`, by the per-batch index (a batch's events are
+            -- written in observation order, so this is SQLite's MAX(id)).
+            CROSS JOIN LATERAL (
+                SELECT * FROM batch_events l
+                WHERE l.account_id = c.account_id AND l.batch_id = c.batch_id AND l.observed_at <= \(time)
+                ORDER BY l.observed_at DESC, l.id DESC LIMIT 1
+            ) AS e
             WHERE e.kind <> 'disappeared' AND (e.status IN ('pending', 'in_progress') OR e.observed_at >= \(start))
             ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
             """) { row in

@@ -39,6 +39,9 @@ public final class PostgresHistoryStore: HistoryDatabase {
         var configuration = try address.clientConfiguration(password: password)
         configuration.options.connectTimeout = .seconds(15)
         configuration.options.maximumConnections = 12
+        // The reads are large but simple scans: compiling them (JIT) cost more than it saved,
+        // about half a second a query on a month of a 10,000-account fleet.
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         let store = PostgresHistoryStore(client: PostgresClient(configuration: configuration, backgroundLogger: quiet), address: address,
                                          staleLeaseSeconds: staleLeaseSeconds)
         try await store.migrate()

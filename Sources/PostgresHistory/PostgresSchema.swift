@@ -87,7 +87,9 @@ enum PostgresSchema {
                 progress BIGINT NOT NULL
             )
             """,
-            "CREATE INDEX batch_events_by_time ON batch_events(observed_at)",
+            // With the id: SQLite's indexes carry the rowid, so its (observed_at) index already
+            // reads events in the order reads ask for (observed_at, id); PostgreSQL's must name it.
+            "CREATE INDEX batch_events_by_time ON batch_events(observed_at, id)",
             "CREATE INDEX batch_events_by_batch ON batch_events(account_id, batch_id, observed_at)",
             """
             CREATE TABLE run_status_counts (

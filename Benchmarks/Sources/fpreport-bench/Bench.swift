@@ -1,5 +1,8 @@
 import Foundation
+import HistoryStore
+import PostgresHistory
 import Reports
+import SQLiteHistory
 
 /// `fpreport-bench`: the benchmark driver. `all` runs every scenario in its own process (so peak
 /// memory is per scenario), `--repetitions` times (3 by default), and prints a Markdown table;
@@ -28,11 +31,38 @@ struct Bench {
         case "generate":
             try await ReportScenario.generate(accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database)
         case "postgres":
-            try await PostgresScenarios.run(accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30))
+            try await PostgresScenarios.run(
+                accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30),
+                concurrency: value("--concurrency", 16))
         case "pg-collect":
             try await PostgresScenarios.collectPart(
                 baseURL: URL(string: text("--base-url") ?? "")!, accounts: value("--accounts", 10_000),
-                asOf: Date(timeIntervalSince1970: Double(value("--as-of", 0))), database: text("--database") ?? "")
+                asOf: Date(timeIntervalSince1970: Double(value("--as-of", 0))), database: text("--database") ?? "",
+                concurrency: value("--concurrency", 16))
+        case "reads":
+            // Each of the trends' reads alone, one after another, from SQLite (--database) or PostgreSQL (--postgres).
+            let store: any HistoryReader = if let url = text("--postgres") {
+                try await PostgresHistoryStore.open(try PostgresAddress(parsing: url), password: PostgresScenarios.password)
+            } else {
+                try SQLiteHistoryStore(path: database)
+            }
+            let end = ReportScenario.start + Int64(value("--nights", 30)) * 86_400
+            let start = end - 30 * 86_400
+            func time(_ name: String, _ read: () async throws -> Int) async throws {
+                let started = ContinuousClock.now
+                let rows = try await read()
+                print("\(name): \(rows) rows in \((ContinuousClock.now - started).inSeconds) s")
+            }
+            try await time("events") { try await store.reduceEvents(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("fetches") { try await store.reduceFetches(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("progress steps") { try await store.reduceProgressSteps(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("status counts") { try await store.reduceStatusCountHistory(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+        case "report" where text("--postgres") != nil:
+            // The same report from a PostgreSQL copy of the history (`migrate-history`).
+            let store = try await PostgresHistoryStore.open(try PostgresAddress(parsing: text("--postgres")!), password: PostgresScenarios.password)
+            try await ReportScenario.run(
+                accounts: value("--accounts", 10_000), nights: value("--nights", 90), store: store, backend: ", from PostgreSQL",
+                formats: (text("--formats") ?? "csv,html,xlsx").split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         case "report":
             try await ReportScenario.run(
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database,
@@ -48,7 +78,7 @@ struct Bench {
     /// memory the worst run, since that is what the target is about.
     static func all(quick: Bool, database: String, repetitions: Int) async throws {
         let scale = quick ? 10 : 1
-        let plan: [[String]] = [
+        var plan: [[String]] = [
             ["collect-cpu", "--accounts", String(10_000 / scale)],
             ["collect-cpu", "--accounts", String(1000 / scale)],
             ["collect-latency", "--accounts", String(2000 / scale)],
@@ -62,12 +92,13 @@ struct Bench {
             ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
             ["generate", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
-        ] + (PostgresScenarios.serverURL == nil ? [] : [
+        ]
+        if PostgresScenarios.serverURL != nil {
             // The same 30-night history moved into PostgreSQL and reported from there (make bench starts a server).
-            ["generate", "--accounts", String(10_000 / scale), "--nights", "30"],
-            ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
-            ["postgres", "--accounts", String(10_000 / scale), "--history", database, "--nights", "30"],
-        ])
+            let fleet = String(10_000 / scale)
+            plan.append(["generate", "--accounts", fleet, "--nights", "30"])
+            plan.append(["postgres", "--accounts", fleet, "--history", database, "--nights", "30"])
+        }
         var results: [[ResultLine]] = []
         for arguments in plan {
             // Runs are grouped by scenario and measure, so every scenario's name carries its sizes.
