@@ -33,12 +33,12 @@ struct Bench {
         case "postgres":
             try await PostgresScenarios.run(
                 accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30),
-                concurrency: value("--concurrency", 16))
+                concurrency: value("--concurrency", 16), runs: value("--runs", 2))
         case "pg-collect":
             try await PostgresScenarios.collectPart(
                 baseURL: URL(string: text("--base-url") ?? "")!, accounts: value("--accounts", 10_000),
                 asOf: Date(timeIntervalSince1970: Double(value("--as-of", 0))), database: text("--database") ?? "",
-                concurrency: value("--concurrency", 16))
+                concurrency: value("--concurrency", 16), runs: value("--runs", 2))
         case "reads":
             // Each of the trends' reads alone, one after another, from SQLite (--database) or PostgreSQL (--postgres).
             let store: any HistoryReader = if let url = text("--postgres") {

@@ -41,11 +41,11 @@ enum PostgresScenarios {
     }
 
     /// `pg-collect --base-url U --accounts N --as-of T --database postgresql://…`: one collector of a shared run.
-    static func collectPart(baseURL: URL, accounts: Int, asOf: Date, database: String, concurrency: Int) async throws {
+    static func collectPart(baseURL: URL, accounts: Int, asOf: Date, database: String, concurrency: Int, runs: Int) async throws {
         let address = try PostgresAddress(parsing: database)
         let store = try await PostgresHistoryStore.open(address, password: password)
         let config = configuration(baseURL: baseURL, accounts: accounts, database: database, concurrency: concurrency)
-        for run in 0..<2 {
+        for run in 0..<runs {
             let report = try await collect(config, store: store, asOf: asOf.addingTimeInterval(Double(run) * 3600))
             FileHandle.standardError.write(Data((report.summaryLine + "\n").utf8))
             // Both collectors end the run together (the last waits for the other), so they start the next one together.
@@ -55,7 +55,7 @@ enum PostgresScenarios {
     /// Two runs each (the first finds every batch new, the second little changed), at a
     /// concurrency low enough for the 50 ms latency to be the bound on this 2-core machine, where
     /// the simulator, the server and the collectors share the cores.
-    static func run(accounts: Int, reportHistory: String?, nights: Int, concurrency: Int) async throws {
+    static func run(accounts: Int, reportHistory: String?, nights: Int, concurrency: Int, runs: Int) async throws {
         let latency = 50
         let (server, url) = try CollectScenarios.startServer(accounts: accounts, latencyMs: latency)
         defer { server.terminate() }
@@ -70,20 +70,21 @@ enum PostgresScenarios {
         func twoRuns(_ store: any HistoryDatabase, _ database: String) async throws -> (first: Double, second: Double) {
             let config = configuration(baseURL: url, accounts: accounts, database: database, concurrency: concurrency)
             let first = try await Measure.run { _ = try await collect(config, store: store, asOf: asOf) }
+            guard runs > 1 else { return (first.wall, 0) }
             let second = try await Measure.run { _ = try await collect(config, store: store, asOf: asOf.addingTimeInterval(3600)) }
             return (first.wall, second.wall)
         }
         let sqlitePath = folder.appendingPathComponent("h.sqlite").path
         let alone = try await twoRuns(try SQLiteHistoryStore(path: sqlitePath), sqlitePath)
         emit(name, "SQLite, one process, first run", alone.first, "s")
-        emit(name, "SQLite, one process, second run", alone.second, "s")
+        if runs > 1 { emit(name, "SQLite, one process, second run", alone.second, "s") }
 
         let one = try await freshDatabase("one")
         let single = try await twoRuns(try await PostgresHistoryStore.open(one, password: password), one.display)
         emit(name, "PostgreSQL, one process, first run", single.first, "s")
-        emit(name, "PostgreSQL, one process, second run", single.second, "s")
+        if runs > 1 { emit(name, "PostgreSQL, one process, second run", single.second, "s") }
         emit(name, "PostgreSQL one process / SQLite, first run", single.first / alone.first, "×", "target ≤ 1.3")
-        emit(name, "PostgreSQL one process / SQLite, second run", single.second / alone.second, "×", "target ≤ 1.3")
+        if runs > 1 { emit(name, "PostgreSQL one process / SQLite, second run", single.second / alone.second, "×", "target ≤ 1.3") }
 
         let two = try await freshDatabase("two")
         let started = ContinuousClock.now
@@ -92,6 +93,7 @@ enum PostgresScenarios {
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             process.arguments = [
                 "pg-collect", "--base-url", url.absoluteString, "--accounts", String(accounts), "--concurrency", String(concurrency),
+                "--runs", String(runs),
                 "--as-of", String(Int(asOf.timeIntervalSince1970)), "--database", two.display + "?sslmode=disable",
             ]
             try process.run()
@@ -100,9 +102,9 @@ enum PostgresScenarios {
         for child in children { child.waitUntilExit() }
         let pair = (ContinuousClock.now - started).inSeconds
         let twoStore = try await PostgresHistoryStore.open(two, password: password)
-        let runs = try await twoStore.runs(from: 0, to: .max)
-        let progress = try await twoStore.sharedProgress(run: runs.first?.id ?? 0)
-        emit(name, "PostgreSQL, two processes, both runs", pair, "s", "\(runs.count) runs; the first: \(progress.done) accounts, \(progress.collectors.values.sorted()) by 2 collectors")
+        let recorded = try await twoStore.runs(from: 0, to: .max)
+        let progress = try await twoStore.sharedProgress(run: recorded.first?.id ?? 0)
+        emit(name, "PostgreSQL, two processes, \(runs) run(s)", pair, "s", "\(recorded.count) runs; the first: \(progress.done) accounts, \(progress.collectors.values.sorted()) by 2 collectors")
         emit(name, "two processes' throughput / one process's", (single.first + single.second) / pair, "×", "target ≥ 1.7")
 
         guard let reportHistory else { return }
