@@ -103,7 +103,6 @@ public struct PostgresAddress: Sendable, Equatable {
                 throw HistoryStoreError("database: unknown address parameter \(key) (host, port and sslmode are understood)")
             }
         }
-        if host.isEmpty && socketDirectory == nil { host = "localhost" }
         self.init(user: user, host: host.isEmpty ? "localhost" : host, port: port, database: database, socketDirectory: socketDirectory, tls: tls)
     }
 

@@ -62,20 +62,19 @@ extension PostgresHistoryStore: SharedRunDatabase {
 
     public func claimAccounts(run: RunID, among: [String], holder: String, limit: Int, leaseSeconds: Int64) async throws -> [String] {
         try await write("cannot claim accounts") { connection in
-            var query: PostgresQuery = """
+            let query: PostgresQuery = """
                 WITH picked AS (
                     SELECT account_id FROM run_accounts
                     WHERE run_id = \(run) AND state <> 'done' AND account_id = ANY(\(among)::text[])
-                      AND (state = 'pending' OR lease_until < NOW_SECONDS)
+                      AND (state = 'pending' OR lease_until < \(unescaped: Self.serverNow))
                     ORDER BY state = 'claimed', account_id
                     LIMIT \(Int64(limit))
                     FOR UPDATE SKIP LOCKED
                 )
-                UPDATE run_accounts r SET state = 'claimed', claimed_by = \(holder), lease_until = NOW_SECONDS + \(leaseSeconds)
+                UPDATE run_accounts r SET state = 'claimed', claimed_by = \(holder), lease_until = \(unescaped: Self.serverNow) + \(leaseSeconds)
                 FROM picked WHERE r.run_id = \(run) AND r.account_id = picked.account_id
                 RETURNING r.account_id
                 """
-            query.sql = query.sql.replacingOccurrences(of: "NOW_SECONDS", with: Self.serverNow)
             var ids: [String] = []
             for try await id in try await connection.query(query, logger: Self.quiet).decode(String.self) { ids.append(id) }
             return ids.sorted()
@@ -84,11 +83,10 @@ extension PostgresHistoryStore: SharedRunDatabase {
 
     public func renewClaims(run: RunID, holder: String, leaseSeconds: Int64, at time: UnixSeconds) async throws {
         try await write("cannot renew the claims") { connection in
-            var query: PostgresQuery = """
-                UPDATE run_accounts SET lease_until = NOW_SECONDS + \(leaseSeconds)
+            let query: PostgresQuery = """
+                UPDATE run_accounts SET lease_until = \(unescaped: Self.serverNow) + \(leaseSeconds)
                 WHERE run_id = \(run) AND claimed_by = \(holder) AND state = 'claimed'
                 """
-            query.sql = query.sql.replacingOccurrences(of: "NOW_SECONDS", with: Self.serverNow)
             try await connection.run(query)
             try await connection.run("UPDATE runs SET heartbeat_at = \(time) WHERE id = \(run) AND status = 'running'")
         }
@@ -146,11 +144,10 @@ extension PostgresHistoryStore: SharedRunDatabase {
 
     static func progress(_ run: RunID, on connection: PostgresConnection) async throws -> SharedRunProgress {
         var progress = SharedRunProgress()
-        var query: PostgresQuery = """
-            SELECT state, claimed_by, (state = 'claimed' AND lease_until < NOW_SECONDS), COUNT(*)
+        let query: PostgresQuery = """
+            SELECT state, claimed_by, (state = 'claimed' AND lease_until < \(unescaped: Self.serverNow)), COUNT(*)
             FROM run_accounts WHERE run_id = \(run) GROUP BY 1, 2, 3
             """
-        query.sql = query.sql.replacingOccurrences(of: "NOW_SECONDS", with: serverNow)
         for try await (state, holder, lapsed, count) in try await connection.query(query, logger: quiet).decode((String, String?, Bool, Int64).self) {
             let count = Int(count)
             progress.total += count

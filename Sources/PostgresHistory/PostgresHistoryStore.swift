@@ -113,7 +113,7 @@ public final class PostgresHistoryStore: HistoryDatabase {
 
     /// Rows in each of the history's tables, for tests and checks.
     public func rowCount(_ table: String) async throws -> Int {
-        guard ["runs", "account_fetches", "batches", "batch_events", "run_status_counts", "accounts"].contains(table) else {
+        guard HistoryTables.all.contains(table) else {
             throw HistoryStoreError("no history table \(table)")
         }
         return try await read("cannot count \(table)") { connection in
