@@ -34,22 +34,29 @@ public struct AccountSeries: Sendable {
         /// collection finds is the baseline, not news: counting it would report an account's whole
         /// past as one night's throughput.
         mutating func add(_ event: BatchEventRecord, baseline: UnixSeconds?) {
-            switch event.kind {
-            case .status: enter(event.status)
-            case .firstSeen: if let baseline, event.observedAt > baseline { enter(event.status) }
-            case .disappeared: disappeared += 1
-            case .reappeared: reappeared += 1
+            add(EventTally(accountID: event.accountID, observedAt: event.observedAt, kind: event.kind, status: event.status, count: 1),
+                baseline: baseline)
+        }
+
+        /// Counts the `tally.count` events a tally stands for, by the same rule.
+        mutating func add(_ tally: EventTally, baseline: UnixSeconds?) {
+            let count = Int32(clamping: tally.count)
+            switch tally.kind {
+            case .status: enter(tally.status, count)
+            case .firstSeen: if let baseline, tally.observedAt > baseline { enter(tally.status, count) }
+            case .disappeared: disappeared += count
+            case .reappeared: reappeared += count
             case .progress: break
             }
         }
 
-        private mutating func enter(_ status: BatchStatus) {
+        private mutating func enter(_ status: BatchStatus, _ count: Int32) {
             switch status {
-            case .pending: pending += 1
-            case .inProgress: inProgress += 1
-            case .completed: completed += 1
-            case .failed: failed += 1
-            case .stopped: stopped += 1
+            case .pending: pending += count
+            case .inProgress: inProgress += count
+            case .completed: completed += count
+            case .failed: failed += count
+            case .stopped: stopped += count
             }
         }
 

@@ -83,11 +83,11 @@ extension MetricsEngine {
             grids.0[row, day] = true
             if fetch.outcome == .ok { grids.1[row, day] = true }
         }
-        async let activity = history.reduceEvents(
+        async let activity = history.reduceEventTallies(
             from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: AccountSeries.DayActivity()) }
-        ) { grid, event in
-            guard let row = rows[event.accountID], let day = calendar.day(of: event.observedAt) else { return }
-            grid[row, day].add(event, baseline: baselines[row])
+        ) { grid, tally in
+            guard let row = rows[tally.accountID], let day = calendar.day(of: tally.observedAt) else { return }
+            grid[row, day].add(tally, baseline: baselines[row])
         }
         async let progress = history.reduceProgressSteps(from: start, to: end, into: { DayGrid(accounts: count, days: days, filledWith: 0) }) {
             grid, step in

@@ -40,6 +40,15 @@ public protocol HistoryReader: Sendable {
         _ update: @escaping @Sendable (inout State, BatchEventRecord) -> Void
     ) async throws -> State
 
+    /// Folds the batch events observed in `[start, end)` as tallies: per account and observation,
+    /// how many had each kind and status. Each account's tallies come in observation order; the
+    /// accounts may interleave in any order. What the trends count, without reading a month of
+    /// events one row each.
+    func reduceEventTallies<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, EventTally) -> Void
+    ) async throws -> State
+
     /// Folds the account fetches observed in `[start, end)`, in observation order, like ``reduceEvents(from:to:into:_:)``.
     func reduceFetches<State: Sendable>(
         from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
@@ -91,6 +100,23 @@ extension HistoryReader {
     }
 
     /// Account fetches observed in `[start, end)`, in observation order.
+    /// The tallies of the events observed in `[start, end)`, summed per account, observation, kind
+    /// and status whichever way the store split them, in that order: one canonical answer.
+    public func eventTallies(from start: UnixSeconds, to end: UnixSeconds) async throws -> [EventTally] {
+        let sums = try await reduceEventTallies(from: start, to: end, into: { [EventTally: Int]() }) { sums, tally in
+            var key = tally
+            key.count = 0
+            sums[key, default: 0] += tally.count
+        }
+        return sums.map { key, count in
+            var tally = key
+            tally.count = count
+            return tally
+        }.sorted {
+            ($0.accountID, $0.observedAt, $0.kind.rawValue, $0.status.rawValue) < ($1.accountID, $1.observedAt, $1.kind.rawValue, $1.status.rawValue)
+        }
+    }
+
     public func fetches(from start: UnixSeconds, to end: UnixSeconds) async throws -> [FetchRecord] {
         try await reduceFetches(from: start, to: end, into: { [] }) { $0.append($1) }
     }

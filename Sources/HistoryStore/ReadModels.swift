@@ -161,6 +161,25 @@ public struct TerminalDuration: Sendable, Hashable {
     }
 }
 
+/// How many of one account's events at one observation had one kind and status: the events as
+/// day activity counts them (``BatchEventRecord`` without the batch), in far fewer rows. A
+/// store may split one such group over several tallies; their counts add up.
+public struct EventTally: Sendable, Hashable {
+    public var accountID: String
+    public var observedAt: UnixSeconds
+    public var kind: BatchEventKind
+    public var status: BatchStatus
+    public var count: Int
+
+    public init(accountID: String, observedAt: UnixSeconds, kind: BatchEventKind, status: BatchStatus, count: Int) {
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.kind = kind
+        self.status = status
+        self.count = count
+    }
+}
+
 /// Positive progress observed for one account at one observation, summed over its batches.
 public struct ProgressStep: Sendable, Hashable {
     public var accountID: String

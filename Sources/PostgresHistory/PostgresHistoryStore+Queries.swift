@@ -140,6 +140,26 @@ extension PostgresHistoryStore {
             }, update)
     }
 
+    /// Grouped by the server along its tally index (migration pg3): a streaming index-only scan,
+    /// and half the rows of the events, each without the batch id, reach the client.
+    public func reduceEventTallies<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, EventTally) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read batch events", """
+            SELECT account_id, observed_at, kind, status, COUNT(*) FROM batch_events
+            WHERE observed_at >= \(start) AND observed_at < \(end)
+            GROUP BY observed_at, account_id, kind, status
+            ORDER BY observed_at, account_id
+            """, into: initial, decode: { row in
+                var cells = Cells(row)
+                let (account, observed) = (try cells.next(String.self), try cells.next(Int64.self))
+                guard let kind = BatchEventKind(rawValue: try cells.next(String.self)),
+                      let status = BatchStatus(rawValue: try cells.next(String.self)) else { return nil }
+                return EventTally(accountID: account, observedAt: observed, kind: kind, status: status, count: Int(try cells.next(Int64.self)))
+            }, update)
+    }
+
     public func reduceFetches<State: Sendable>(
         from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, FetchRecord) -> Void

@@ -101,6 +101,34 @@ extension SQLiteHistoryStore {
             }, update)
     }
 
+    /// Counts runs of equal (account, observation, kind, status) in event order: an account's
+    /// events of one fetch are written together, so this groups them without sorting on the way.
+    public func reduceEventTallies<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, EventTally) -> Void
+    ) async throws -> State {
+        try await read("cannot read batch events") { db in
+            var state = initial()
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT account_id, observed_at, kind, status FROM batch_events
+                WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, id
+                """, arguments: [start, end])
+            var current: EventTally?
+            while let row = try rows.next() {
+                guard let kind = BatchEventKind(rawValue: row[2]), let status = BatchStatus(rawValue: row[3]) else { continue }
+                let (account, observed): (String, UnixSeconds) = (row[0], row[1])
+                if let tally = current, tally.observedAt == observed, tally.kind == kind, tally.status == status, tally.accountID == account {
+                    current?.count += 1
+                    continue
+                }
+                if let tally = current { update(&state, tally) }
+                current = EventTally(accountID: account, observedAt: observed, kind: kind, status: status, count: 1)
+            }
+            if let tally = current { update(&state, tally) }
+            return state
+        }
+    }
+
     public func reduceFetches<State: Sendable>(
         from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, FetchRecord) -> Void

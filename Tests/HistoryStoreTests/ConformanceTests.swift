@@ -73,6 +73,7 @@ import Testing
         var states: [[BatchStateRecord]] = []
         var ledger: [LedgerBatch] = []
         var steps: [ProgressStep] = []
+        var tallies: [EventTally] = []
         var countHistory: [AccountStatusCounts] = []
         var durations: [TerminalDuration] = []
         var unhealthy: [String] = []
@@ -93,6 +94,7 @@ import Testing
         reads.fetches = try await store.fetches(from: 0, to: .max)
         reads.ledger = try await store.reduceLedger(firstSeenFrom: nil, to: nil, into: { [] }) { $0.append($1) }
         reads.steps = try await store.progressSteps(from: start, to: start + 40 * 3600)
+        reads.tallies = try await store.eventTallies(from: start + 6 * 3600, to: start + 60 * 3600)
         reads.countHistory = try await store.statusCountHistory(from: start + 6 * 3600, to: start + 60 * 3600)
         // Terminal times of one account and observation come in no particular order; their set is what counts.
         reads.durations = try await store.terminalDurations(from: 0, to: .max)
@@ -101,6 +103,37 @@ import Testing
         reads.lastRun = try await store.lastRun(before: start + 50 * 3600)
         reads.problems = try await store.consistencyProblems()
         return reads
+    }
+
+    /// What the trends count from tallies is what they would count from the events: each store's
+    /// tallies of a period add up to its events of that period, grouped, and nothing else.
+    @Test(arguments: Backend.available)
+    func eventTalliesAddUpToTheEvents(_ backend: Backend) async throws {
+        let opened = try await backend.open()
+        try await Self.writeHistory(into: opened.store)
+        let start: Int64 = 1_800_000_000
+        for (from, to) in [(Int64(0), Int64.max), (start + 6 * 3600, start + 60 * 3600), (start + 7 * 3600, start + 7 * 3600 + 1)] {
+            var grouped: [EventTally: Int] = [:]
+            for event in try await opened.store.events(from: from, to: to) {
+                grouped[EventTally(accountID: event.accountID, observedAt: event.observedAt, kind: event.kind, status: event.status, count: 0), default: 0] += 1
+            }
+            let tallies = try await opened.store.eventTallies(from: from, to: to)
+            #expect(tallies.count == grouped.count)
+            #expect(Dictionary(uniqueKeysWithValues: tallies.map { tally in
+                var key = tally
+                key.count = 0
+                return (key, tally.count)
+            }) == grouped)
+            // Tallies are worth it: most of an observation's events are alike.
+            if from == 0 { #expect(tallies.reduce(0) { $0 + $1.count } > tallies.count) }
+        }
+        // Each account's tallies come in observation order.
+        let ordered = try await opened.store.reduceEventTallies(from: 0, to: .max, into: { [String: Int64]() }) { last, tally in
+            if let previous = last[tally.accountID], previous > tally.observedAt { last["out of order"] = 1 }
+            last[tally.accountID] = tally.observedAt
+        }
+        #expect(ordered["out of order"] == nil)
+        #expect(ordered.count == 12)
     }
 
     @Test(arguments: Backend.server)
@@ -123,6 +156,7 @@ import Testing
         #expect(actual.states == expected.states)
         #expect(actual.ledger == expected.ledger)
         #expect(actual.steps == expected.steps)
+        #expect(actual.tallies == expected.tallies)
         #expect(actual.countHistory == expected.countHistory)
         #expect(actual.durations == expected.durations)
         #expect(actual.unhealthy == expected.unhealthy)
@@ -224,7 +258,7 @@ import Testing
         async let second = PostgresHistoryStore.open(address, password: Backend.password)
         let stores = try await [first, second]
         let sqlite = try SQLiteHistoryStore.inMemory()
-        let expected = try await sqlite.appliedMigrations() + ["pg1-run-lock-holder", "pg2-shared-runs"]
+        let expected = try await sqlite.appliedMigrations() + ["pg1-run-lock-holder", "pg2-shared-runs", "pg3-report-indexes"]
         #expect(try await stores[0].appliedMigrations() == expected)
         #expect(try await stores[1].appliedMigrations() == expected)
     }

@@ -54,6 +54,7 @@ struct Bench {
                 print("\(name): \(rows) rows in \((ContinuousClock.now - started).inSeconds) s")
             }
             try await time("events") { try await store.reduceEvents(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("event tallies") { try await store.reduceEventTallies(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("fetches") { try await store.reduceFetches(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("progress steps") { try await store.reduceProgressSteps(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("status counts") { try await store.reduceStatusCountHistory(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
