@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Already under Hummingbird; lets the simulator shut down gracefully instead of by cancellation.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already under swift-nio; lets the report create its 10,000 files with one open each
+        // (Foundation's createFile writes a temporary file and renames it) without unsafe code.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Domain types shared by every layer: statuses, outcomes, accounts. No dependencies.
@@ -104,7 +107,11 @@ let package = Package(
         .target(name: "XLSXWriter", dependencies: ["CXLSXWriter"]),
 
         // CSV, XLSX and HTML report builders and atomic publishing (SPEC section 5).
-        .target(name: "Reports", dependencies: ["FPModel", "HistoryStore", "BatchMetrics", "XLSXWriter"]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "FPModel", "HistoryStore", "BatchMetrics", "XLSXWriter", .product(name: "SystemPackage", package: "swift-system"),
+            ]),
 
         // The simulated FirstPromoter API (SPEC section 7).
         .target(

@@ -34,4 +34,23 @@ enum Parallel {
         if let error = failure.withLock({ $0 }) { throw error }
         return results.withLock { $0.compactMap { $0 } }
     }
+
+    /// Runs `work` on a thread of its own while `body` runs on this one, and returns both results
+    /// once both are done; an error from either is rethrown (`body`'s first) after both finish.
+    /// For the single-threaded parts of a report (the CSV set, the fleet workbook), which would
+    /// otherwise leave every core but one idle while the pages wait for them.
+    static func beside<T: Sendable, U>(_ work: @escaping @Sendable () throws -> T, while body: () throws -> U) throws -> (T, U) {
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let result = Result { try work() }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        let mine = Result { try body() }
+        done.wait()
+        let ours = try mine.get()
+        guard let theirs = outcome.withLock({ $0 }) else { preconditionFailure("signalled before its result was set") }
+        return (try theirs.get(), ours)
+    }
 }

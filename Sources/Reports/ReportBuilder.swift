@@ -30,11 +30,24 @@ public struct ReportBuilder: Sendable {
         let managers = data.managers
         let total = (html ? data.night.accounts.count : 0) + (html || xlsx ? managers.count : 0) + (xlsx ? 1 : 0)
         var done = 0
-        var written: [String] = []
         func step() {
             done += 1
             progress(done, total)
         }
+        // The CSV set and the fleet workbook are written a table and a sheet at a time, on one
+        // thread: on a thread of their own, beside the pages and the managers' reports, which use
+        // every core. Written before them, they left a core idle: 0.7-1 s of the 7.5 s of writing
+        // a 10,000-account night on two cores.
+        let (tables, pages) = try Parallel.beside({ [self] in try writeTablesAndWorkbook(data, into: folder) }) {
+            try writePagesAndManagers(data, into: folder, step: step)
+        }
+        if xlsx { step() }
+        return (tables + pages).sorted()
+    }
+
+    /// The CSV set and `report.xlsx`; returns their paths.
+    private func writeTablesAndWorkbook(_ data: ReportData, into folder: URL) throws -> [String] {
+        var written: [String] = []
         if formats.contains(.csv) {
             let csv = CSVWriter(timeZone: data.timeZone, byteOrderMark: csvByteOrderMark)
             try Self.createDirectory(folder.appendingPathComponent("csv"))
@@ -46,6 +59,18 @@ public struct ReportBuilder: Sendable {
                 written.append(name)
             }
         }
+        if formats.contains(.xlsx) {
+            try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
+            written.append("report.xlsx")
+        }
+        return written
+    }
+
+    /// The pages (assets, fleet, accounts) and each manager's page and workbook; returns their paths.
+    private func writePagesAndManagers(_ data: ReportData, into folder: URL, step: () -> Void) throws -> [String] {
+        let html = formats.contains(.html)
+        let xlsx = formats.contains(.xlsx)
+        var written: [String] = []
         if html {
             try Self.createDirectory(folder.appendingPathComponent("assets"))
             try Self.createDirectory(folder.appendingPathComponent("accounts"))
@@ -72,11 +97,7 @@ public struct ReportBuilder: Sendable {
                 pages.forEach { _ in step() }
             }
         }
-        if xlsx {
-            try WorkbookReport(data: data).write(to: folder.appendingPathComponent("report.xlsx"))
-            written.append("report.xlsx")
-            step()
-        }
+        let managers = data.managers
         if (html || xlsx) && !managers.isEmpty {
             try Self.createDirectory(folder.appendingPathComponent("managers"))
             // Each manager's report is computed once and rendered in both formats; managers in parallel.
@@ -96,7 +117,7 @@ public struct ReportBuilder: Sendable {
                 step()
             }
         }
-        return written.sorted()
+        return written
     }
 
     /// A scope's page and its accounts index pages; returns their paths.

@@ -100,6 +100,11 @@ struct Bench {
             plan.append(["generate", "--accounts", fleet, "--nights", "30"])
             plan.append(["postgres", "--accounts", fleet, "--history", database, "--nights", "30"])
         }
+        // The report scenarios' output, kept until the end (ReportScenario says why).
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-scratch-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        setenv("FPREPORT_BENCH_SCRATCH", scratch.path, 1)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         var results: [[ResultLine]] = []
         for arguments in plan {
             // Runs are grouped by scenario and measure, so every scenario's name carries its sizes.

@@ -32,9 +32,15 @@ enum ReportScenario {
 
     /// The report of the synthetic history's last night from `store`; `backend` names it in the results.
     static func run(accounts: Int, nights: Int, store: any HistoryReader, backend: String = "", formats: [ReportFormat]) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fpreport-bench-report-\(getpid())")
+        // Within a suite, the output stays until the suite ends (see `Bench.all`): ext4 passes over
+        // inodes freed in the last minutes when it makes new ones, and a run writing its 10,000
+        // files beside the 10,000 just removed by the one before spent 7-9 s in the kernel instead
+        // of 2, which no nightly run meets (its neighbours were removed a day before, if at all).
+        let scratch = ProcessInfo.processInfo.environment["FPREPORT_BENCH_SCRATCH"]
+        let folder = (scratch.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory)
+            .appendingPathComponent("fpreport-bench-report-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { if scratch == nil { try? FileManager.default.removeItem(at: folder) } }
         let history = label(accounts, nights) + backend
 
         let zone = TimeZone(identifier: "UTC")!
