@@ -75,7 +75,7 @@ extension MetricsEngine {
         // successfully (whether the day has data: SPEC section 4, Gaps).
         // The four reads are independent: on a file database they run side by side, one reader
         // connection each, so the period costs its longest read rather than their sum.
-        async let marks = history.reduceFetches(
+        async let marks = history.reduceFetchMarks(
             from: start, to: end,
             into: { (DayGrid(accounts: count, days: days, filledWith: false), DayGrid(accounts: count, days: days, filledWith: false)) }
         ) { grids, fetch in

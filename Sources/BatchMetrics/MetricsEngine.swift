@@ -36,9 +36,14 @@ public struct MetricsEngine: Sendable {
     /// accounts' by the rule every scope's do (``NightMetrics/scoped(to:)``).
     public func night(_ window: ReportWindow) async throws -> NightMetrics {
         let known = try await history.accounts()
-        // The night's batches are its longest read: read beside the rest.
+        // The reads are independent: all of them at once, the night costs its longest read (its
+        // batches) rather than their sum.
         async let states = history.batchStates(at: window.end - 1, activeSince: window.start)
         async let terminalDurations = history.terminalDurations(from: window.start, to: window.end)
+        async let counts = history.statusCounts(atOrBefore: window.end - 1)
+        async let fetches = history.fetches(from: window.start, to: window.end)
+        async let runs = history.runs(from: window.start, to: window.end)
+        async let last = history.lastRun(before: window.end)
         let day = try await accountDays([window], known: known, countsAtEnd: false)
         let accounts = known.filter { day.contains($0.id) }
         var activity: [String: AccountSeries.DayActivity] = [:]
@@ -48,12 +53,11 @@ public struct MetricsEngine: Sendable {
             activity[account.id] = day.entered[row, 0]
             gains[account.id] = day.gains[row, 0]
         }
-        let last = try await history.lastRun(before: window.end)
+        let lastRun = try await last
         var night = Self.night(
-            window: window, accounts: accounts, counts: try await history.statusCounts(atOrBefore: window.end - 1),
-            activity: activity, gains: gains, fetches: try await history.fetches(from: window.start, to: window.end),
-            runs: try await history.runs(from: window.start, to: window.end), dataAsOf: last.map { $0.finishedAt ?? $0.asOf })
-        night.lastRunID = last?.id
+            window: window, accounts: accounts, counts: try await counts, activity: activity, gains: gains,
+            fetches: try await fetches, runs: try await runs, dataAsOf: lastRun.map { $0.finishedAt ?? $0.asOf })
+        night.lastRunID = lastRun?.id
 
         night.terminalDurations = try await terminalDurations
         var durations: [String: [Int64]] = [:]

@@ -55,6 +55,13 @@ public protocol HistoryReader: Sendable {
         _ update: @escaping @Sendable (inout State, FetchRecord) -> Void
     ) async throws -> State
 
+    /// Folds the account fetches observed in `[start, end)` as marks (account, time, outcome), in
+    /// observation order: what the trends need of a month of fetches, a quarter of its columns.
+    func reduceFetchMarks<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, FetchMark) -> Void
+    ) async throws -> State
+
     /// The latest run whose `as_of` is before `end`.
     func lastRun(before end: UnixSeconds) async throws -> RunRecord?
 

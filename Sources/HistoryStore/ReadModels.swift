@@ -46,19 +46,18 @@ public struct RunRecord: Sendable, Hashable {
     }
 }
 
-/// One account's batch counts per status from one successful fetch.
+/// One account's batch counts per status from one successful fetch. (The history keeps each
+/// status's progress sum beside its count; no figure uses it, so no read carries it.)
 public struct AccountStatusCounts: Sendable, Hashable {
     public var accountID: String
     /// When the fetch these counts come from was observed.
     public var observedAt: UnixSeconds
     public var counts: StatusCounts
-    public var progressSums: StatusCounts
 
-    public init(accountID: String, observedAt: UnixSeconds, counts: StatusCounts, progressSums: StatusCounts) {
+    public init(accountID: String, observedAt: UnixSeconds, counts: StatusCounts) {
         self.accountID = accountID
         self.observedAt = observedAt
         self.counts = counts
-        self.progressSums = progressSums
     }
 }
 
@@ -158,6 +157,19 @@ public struct TerminalDuration: Sendable, Hashable {
         self.accountID = accountID
         self.status = status
         self.seconds = seconds
+    }
+}
+
+/// One account fetch as a day of the trends is marked by it: who, when, and how it ended.
+public struct FetchMark: Sendable, Hashable {
+    public var accountID: String
+    public var observedAt: UnixSeconds
+    public var outcome: FetchOutcome
+
+    public init(accountID: String, observedAt: UnixSeconds, outcome: FetchOutcome) {
+        self.accountID = accountID
+        self.observedAt = observedAt
+        self.outcome = outcome
     }
 }
 

@@ -55,11 +55,10 @@ extension PostgresHistoryStore {
         return try await all("cannot read runs", query, decode: Self.runRecord).first
     }
 
-    /// One row per fetch with its five counts and sums as columns (a missing status is -1): a
-    /// client decodes rows one at a time, and five a fetch was most of a month's trends.
+    /// One row per fetch with its five counts as columns (a missing status is -1): a client
+    /// decodes rows one at a time, and five a fetch was most of a month's trends.
     static let countColumns = BatchStatus.allCases.map { status in
-        "COALESCE(MAX(c.batch_count) FILTER (WHERE c.status = '\(status.rawValue)'), -1), "
-            + "COALESCE(MAX(c.progress_sum) FILTER (WHERE c.status = '\(status.rawValue)'), -1)"
+        "COALESCE(MAX(c.batch_count) FILTER (WHERE c.status = '\(status.rawValue)'), -1)"
     }.joined(separator: ", ")
 
     /// Folds the fetch-per-row counts `query` selects (account, observed_at, then `countColumns`).
@@ -69,14 +68,10 @@ extension PostgresHistoryStore {
     ) async throws -> State {
         try await reduce(what, query, into: initial, decode: { row in
             var cells = Cells(row)
-            var counts = AccountStatusCounts(
-                accountID: try cells.next(String.self), observedAt: try cells.next(Int64.self), counts: StatusCounts(),
-                progressSums: StatusCounts())
+            var counts = AccountStatusCounts(accountID: try cells.next(String.self), observedAt: try cells.next(Int64.self), counts: StatusCounts())
             for status in BatchStatus.allCases {
-                let (count, sum) = (try cells.next(Int64.self), try cells.next(Int64.self))
-                guard count >= 0 else { continue }
-                counts.counts[status] = Int(count)
-                counts.progressSums[status] = Int(sum)
+                let count = try cells.next(Int64.self)
+                if count >= 0 { counts.counts[status] = Int(count) }
             }
             return counts
         }, update)
@@ -84,8 +79,7 @@ extension PostgresHistoryStore {
 
     public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
         var query = PostgresQuery(unsafeSQL: """
-            SELECT a.id, MIN(c.observed_at), \(Self.countColumns)
-            FROM accounts a
+            SELECT a.id, s.* FROM accounts a
             -- Each account's latest successful fetch, one index probe each (every account that was
             -- ever fetched is in accounts); sorting every fetch to pick them cost ten times more.
             CROSS JOIN LATERAL (
@@ -93,8 +87,13 @@ extension PostgresHistoryStore {
                 WHERE f.account_id = a.id AND f.outcome = 'ok' AND f.observed_at <= $1
                 ORDER BY f.observed_at DESC LIMIT 1
             ) AS l
-            JOIN run_status_counts c ON c.run_id = l.run_id AND c.account_id = a.id
-            GROUP BY a.id
+            -- And its counts, probed too: joined, they were hashed against a scan of every count
+            -- the history holds (0.7 s at a month of 10,000 accounts against 0.2, and growing).
+            CROSS JOIN LATERAL (
+                SELECT MIN(c.observed_at) AS observed_at, \(Self.countColumns)
+                FROM run_status_counts c WHERE c.run_id = l.run_id AND c.account_id = a.id
+            ) AS s
+            WHERE s.observed_at IS NOT NULL
             ORDER BY a.id
             """)
         query.binds.append(time)
@@ -157,6 +156,20 @@ extension PostgresHistoryStore {
                 guard let kind = BatchEventKind(rawValue: try cells.next(String.self)),
                       let status = BatchStatus(rawValue: try cells.next(String.self)) else { return nil }
                 return EventTally(accountID: account, observedAt: observed, kind: kind, status: status, count: Int(try cells.next(Int64.self)))
+            }, update)
+    }
+
+    public func reduceFetchMarks<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, FetchMark) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read account fetches", """
+            SELECT account_id, observed_at, outcome FROM account_fetches
+            WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, account_id
+            """, into: initial, decode: { row in
+                var cells = Cells(row)
+                let (account, observed) = (try cells.next(String.self), try cells.next(Int64.self))
+                return FetchOutcome(rawValue: try cells.next(String.self)).map { FetchMark(accountID: account, observedAt: observed, outcome: $0) }
             }, update)
     }
 

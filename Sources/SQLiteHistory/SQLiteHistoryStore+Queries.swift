@@ -32,7 +32,7 @@ extension SQLiteHistoryStore {
             accountsOK: row[6], accountsFailed: row[7], toolVersion: row[8])
     }
 
-    /// Groups rows of `account_id, observed_at, status, batch_count, progress_sum` into one value per
+    /// Groups rows of `account_id, observed_at, status, batch_count` into one value per
     /// fetch, handing each to `body` as soon as its last row has been read.
     static func groupCounts(_ rows: RowCursor, _ body: (AccountStatusCounts) -> Void) throws {
         var current: AccountStatusCounts?
@@ -41,11 +41,10 @@ extension SQLiteHistoryStore {
             let observedAt: Int64 = row[1]
             if current?.accountID != accountID || current?.observedAt != observedAt {
                 current.map(body)
-                current = AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts(), progressSums: StatusCounts())
+                current = AccountStatusCounts(accountID: accountID, observedAt: observedAt, counts: StatusCounts())
             }
             guard let status = BatchStatus(rawValue: row[2]) else { continue }
             current?.counts[status] = row[3]
-            current?.progressSums[status] = row[4]
         }
         current.map(body)
     }
@@ -76,7 +75,7 @@ extension SQLiteHistoryStore {
                     SELECT account_id, run_id, MAX(observed_at) AS observed_at FROM account_fetches
                     WHERE outcome = 'ok' AND observed_at <= ? GROUP BY account_id
                 )
-                SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+                SELECT c.account_id, c.observed_at, c.status, c.batch_count
                 FROM latest l
                 JOIN run_status_counts c ON c.run_id = l.run_id AND c.account_id = l.account_id
                 ORDER BY c.account_id
@@ -127,6 +126,18 @@ extension SQLiteHistoryStore {
             if let tally = current { update(&state, tally) }
             return state
         }
+    }
+
+    public func reduceFetchMarks<State: Sendable>(
+        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+        _ update: @escaping @Sendable (inout State, FetchMark) -> Void
+    ) async throws -> State {
+        try await reduce("cannot read account fetches", sql: """
+            SELECT account_id, observed_at, outcome FROM account_fetches
+            WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, account_id
+            """, arguments: [start, end], into: initial, decode: { row in
+                FetchOutcome(rawValue: row[2]).map { FetchMark(accountID: row[0], observedAt: row[1], outcome: $0) }
+            }, update)
     }
 
     public func reduceFetches<State: Sendable>(
@@ -236,7 +247,7 @@ extension SQLiteHistoryStore {
             // SQLite range-scan its time index; with the range on the counts alone it scanned the
             // whole index (1.8 M fetches at 10,000 accounts × 180 nights: trends 17 s, not 12).
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT c.account_id, c.observed_at, c.status, c.batch_count, c.progress_sum
+                SELECT c.account_id, c.observed_at, c.status, c.batch_count
                 FROM run_status_counts c
                 JOIN account_fetches f ON f.run_id = c.run_id AND f.account_id = c.account_id AND f.outcome = 'ok'
                 WHERE c.observed_at >= ?1 AND c.observed_at < ?2 AND f.observed_at >= ?1 AND f.observed_at < ?2

@@ -35,7 +35,7 @@ import Testing
             event("b", "3", at: 7200, .firstSeen, .pending),
         ]
         let counts = [AccountStatusCounts(
-            accountID: "a", observedAt: day + 9000, counts: [.pending: 1, .completed: 9], progressSums: [:])]
+            accountID: "a", observedAt: day + 9000, counts: [.pending: 1, .completed: 9])]
         let night = MetricsEngine.night(
             window: window, accounts: accounts, counts: counts, events: events, fetches: [], runs: [], dataAsOf: nil)
 

@@ -74,6 +74,7 @@ import Testing
         var ledger: [LedgerBatch] = []
         var steps: [ProgressStep] = []
         var tallies: [EventTally] = []
+        var marks: [FetchMark] = []
         var countHistory: [AccountStatusCounts] = []
         var durations: [TerminalDuration] = []
         var unhealthy: [String] = []
@@ -95,6 +96,7 @@ import Testing
         reads.ledger = try await store.reduceLedger(firstSeenFrom: nil, to: nil, into: { [] }) { $0.append($1) }
         reads.steps = try await store.progressSteps(from: start, to: start + 40 * 3600)
         reads.tallies = try await store.eventTallies(from: start + 6 * 3600, to: start + 60 * 3600)
+        reads.marks = try await store.reduceFetchMarks(from: start + 6 * 3600, to: start + 60 * 3600, into: { [] }) { $0.append($1) }
         reads.countHistory = try await store.statusCountHistory(from: start + 6 * 3600, to: start + 60 * 3600)
         // Terminal times of one account and observation come in no particular order; their set is what counts.
         reads.durations = try await store.terminalDurations(from: 0, to: .max)
@@ -105,14 +107,20 @@ import Testing
         return reads
     }
 
-    /// What the trends count from tallies is what they would count from the events: each store's
-    /// tallies of a period add up to its events of that period, grouped, and nothing else.
+    /// What the trends count from tallies and marks is what they would count from the events and
+    /// the fetches: each store's tallies of a period add up to its events of that period, grouped,
+    /// and its marks are its fetches, cut down, in the same order.
     @Test(arguments: Backend.available)
-    func eventTalliesAddUpToTheEvents(_ backend: Backend) async throws {
+    func eventTalliesAndFetchMarksAreTheEventsAndFetches(_ backend: Backend) async throws {
         let opened = try await backend.open()
         try await Self.writeHistory(into: opened.store)
         let start: Int64 = 1_800_000_000
         for (from, to) in [(Int64(0), Int64.max), (start + 6 * 3600, start + 60 * 3600), (start + 7 * 3600, start + 7 * 3600 + 1)] {
+            let marks = try await opened.store.reduceFetchMarks(from: from, to: to, into: { [] }) { $0.append($1) }
+            #expect(marks == (try await opened.store.fetches(from: from, to: to)).map {
+                FetchMark(accountID: $0.accountID, observedAt: $0.observedAt, outcome: $0.outcome)
+            })
+            #expect(!marks.isEmpty || to == start + 7 * 3600 + 1)
             var grouped: [EventTally: Int] = [:]
             for event in try await opened.store.events(from: from, to: to) {
                 grouped[EventTally(accountID: event.accountID, observedAt: event.observedAt, kind: event.kind, status: event.status, count: 0), default: 0] += 1
@@ -157,6 +165,7 @@ import Testing
         #expect(actual.ledger == expected.ledger)
         #expect(actual.steps == expected.steps)
         #expect(actual.tallies == expected.tallies)
+        #expect(actual.marks == expected.marks)
         #expect(actual.countHistory == expected.countHistory)
         #expect(actual.durations == expected.durations)
         #expect(actual.unhealthy == expected.unhealthy)

@@ -56,6 +56,7 @@ struct Bench {
             try await time("events") { try await store.reduceEvents(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("event tallies") { try await store.reduceEventTallies(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("fetches") { try await store.reduceFetches(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("fetch marks") { try await store.reduceFetchMarks(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("progress steps") { try await store.reduceProgressSteps(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("status counts") { try await store.reduceStatusCountHistory(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
         case "report" where text("--postgres") != nil:
