@@ -3,6 +3,7 @@ import FPConfig
 import FPModel
 import FirstPromoterAPI
 import Foundation
+import HistoryBackends
 import Logging
 
 /// `fpreport check-config`: everything a night needs, checked before the night.
@@ -36,11 +37,25 @@ public struct CheckConfigJob: Sendable {
         for variable in missingVariables {
             findings.append(.init(ok: false, text: "environment variable \(variable), named by an account's api_key_env, is not set"))
         }
-        findings.append(writable(folderOf: config.database, what: "database"))
+        // A server's database is checked by connecting (`checkDatabase`), never as a folder.
+        if !HistoryDatabases.isServerAddress(config.database) { findings.append(writable(folderOf: config.database, what: "database")) }
         findings.append(writable(folder: config.reports.directory, what: "reports"))
         if let textfile = config.monitoringTextfile { findings.append(writable(folderOf: textfile, what: "monitoring")) }
         findings.append(.init(ok: true, text: "time zone \(config.reports.timezone.reportName)"))
         return findings
+    }
+
+    /// For a database server: whether it answers, takes the login, and how its history's schema
+    /// stands; nothing is changed. Nothing for a file (`checkLocal` checks its folder).
+    public func checkDatabase() async -> [Finding] {
+        do {
+            guard let (text, current) = try await HistoryDatabases.checkServer(
+                config.database, passwordVariable: config.databasePasswordEnv, environment: environment)
+            else { return [] }
+            return [.init(ok: current, text: "database: \(text)")]
+        } catch {
+            return [.init(ok: false, text: "database: \(error)")]
+        }
     }
 
     /// One request for up to `sample` accounts; says per account whether the key is accepted.

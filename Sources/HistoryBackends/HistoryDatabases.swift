@@ -19,6 +19,17 @@ public enum HistoryDatabases {
         return try await PostgresHistoryStore.open(address, password: password)
     }
 
+    /// For a server's address, connects and says what is there without changing anything (see
+    /// `PostgresHistoryStore.check`); nil for a file, which `check-config` checks as a file.
+    public static func checkServer(
+        _ location: String, passwordVariable: String = "PGPASSWORD",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> (text: String, current: Bool)? {
+        guard isServerAddress(location) else { return nil }
+        let password = environment[passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
+        return try await PostgresHistoryStore.check(try PostgresAddress(parsing: location), password: password)
+    }
+
     /// Whether `location` is a database server's address rather than a file.
     public static func isServerAddress(_ location: String) -> Bool {
         ["postgresql", "postgres"].contains(schemeOf(location))

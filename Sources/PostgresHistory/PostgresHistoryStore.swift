@@ -48,6 +48,50 @@ public final class PostgresHistoryStore: HistoryDatabase {
         return store
     }
 
+    /// Connects to `address` with `password` and says what is there, changing nothing (no
+    /// migration, no table made): for `check-config`, before the first night. Not `current`
+    /// when the history's schema is newer than this build's (another host runs a newer fpreport).
+    public static func check(_ address: PostgresAddress, password: String?) async throws -> (text: String, current: Bool) {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: try address.connectionConfiguration(password: password), id: 0, logger: quiet)
+        } catch {
+            throw describe("cannot open the history database", error, at: address)
+        }
+        do {
+            let (version, schema, current) = try await describeContents(connection)
+            try? await connection.close()
+            return ("\(address.display) (PostgreSQL \(version)): \(schema)", current)
+        } catch {
+            try? await connection.close()
+            throw describe("cannot read the history database", error, at: address)
+        }
+    }
+
+    /// The server's version and how far its history schema is from this build's.
+    private static func describeContents(_ connection: PostgresConnection) async throws -> (version: String, schema: String, current: Bool) {
+        var version = ""
+        for try await text in try await connection.query("SHOW server_version", logger: quiet).decode(String.self) {
+            version = text.split(separator: " ").first.map(String.init) ?? text
+        }
+        var applied = Set<String>()
+        for try await exists in try await connection.query("SELECT to_regclass('fpreport_migrations') IS NOT NULL", logger: quiet).decode(Bool.self)
+        where exists {
+            for try await name in try await connection.query("SELECT name FROM fpreport_migrations", logger: quiet).decode(String.self) {
+                applied.insert(name)
+            }
+        }
+        let unknown = applied.subtracting(PostgresSchema.migrations.map(\.name)).sorted()
+        let missing = PostgresSchema.migrations.filter { !applied.contains($0.name) }.count
+        let schema =
+            if !unknown.isEmpty { "the history's schema is newer than this fpreport (\(unknown.joined(separator: ", ")))" }
+            else if applied.isEmpty { "no history yet (the first run creates its tables)" }
+            else if missing == 0 { "the history's schema is up to date" }
+            else { "the next run applies \(missing) schema migration(s)" }
+        return (version, schema, unknown.isEmpty)
+    }
+
     private init(client: PostgresClient, address: PostgresAddress, staleLeaseSeconds: Int64) {
         self.client = client
         self.address = address

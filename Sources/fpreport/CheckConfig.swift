@@ -22,7 +22,7 @@ extension FPReport {
             let logger = logging.bootstrap()
             let configuration = try config.load()
             let job = CheckConfigJob(config: configuration)
-            var findings = job.checkLocal()
+            var findings = job.checkLocal() + (await job.checkDatabase())
             if ping { findings += await job.ping(sample: sample, logger: logger) }
             for finding in findings { print("\(finding.ok ? "ok  " : "FAIL") \(finding.text)") }
             let failed = findings.filter { !$0.ok }.count

@@ -3,6 +3,7 @@ import FPModel
 import FPTestSupport
 import Foundation
 import HistoryStore
+import Logging
 import PostgresNIO
 import SQLiteHistory
 import Testing
@@ -202,6 +203,43 @@ import Testing
 
     /// `nightly` on one host joins the run of the collectors on the others, waits until every
     /// account is done, taking over those of a collector that died, and only then reports.
+    /// `check-config` connects to the database server and says how its history stands, changing
+    /// nothing, and never takes the address for a folder (it used to make one called `postgresql:`).
+    @Test(arguments: servers)
+    func checkConfigConnectsToTheServerAndChangesNothing(_ url: String) async throws {
+        try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await SimulatorServer.start(configuration: SimulatorConfiguration(accounts: 4, seed: 2, apiKey: Self.secret))
+        defer { Task { await server.stop() } }
+        let (address, databaseURL) = try await Self.freshDatabase(url)
+        let config = try config(folder, server, database: databaseURL, name: "check")
+        let env = ["FIRSTPROMOTER_API_KEY": Self.secret, "PGPASSWORD": Self.password]
+
+        let empty = try await CommandRunner.run(["check-config", "--config", config], environment: env, directory: folder.url)
+        #expect(empty.status == 0, "\(empty.stdout)")
+        #expect(empty.stdout.contains("ok   database: \(address.display) (PostgreSQL "))
+        #expect(empty.stdout.contains("no history yet"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("postgresql:")))
+        // Nothing was made on the server.
+        let connection = try await PostgresConnection.connect(
+            configuration: try address.connectionConfiguration(password: Self.password), id: 1, logger: Logger(label: "test"))
+        let tables = try await connection.query("SELECT COUNT(*)::bigint FROM pg_tables WHERE schemaname = 'public'", logger: Logger(label: "test"))
+            .decode(Int64.self).reduce(0, +)
+        try await connection.close()
+        #expect(tables == 0)
+        _ = try await PostgresHistoryStore.open(address, password: Self.password)
+        let current = try await CommandRunner.run(["check-config", "--config", config], environment: env, directory: folder.url)
+        #expect(current.stdout.contains("the history's schema is up to date"), "\(current.stdout)")
+
+        let wrongPassword = try await CommandRunner.run(
+            ["check-config", "--config", config], environment: env.merging(["PGPASSWORD": "not-the-password"]) { $1 }, directory: folder.url)
+        #expect(wrongPassword.status == 64)
+        #expect(wrongPassword.stdout.contains("FAIL database: "))
+        #expect(wrongPassword.stdout.contains("database_password_env"))
+        #expect(!wrongPassword.stdout.contains("not-the-password") && !wrongPassword.stderr.contains("not-the-password"))
+    }
+
     @Test(arguments: servers)
     func nightlyWaitsForTheSharedRunThenReports(_ url: String) async throws {
         try #require(CommandRunner.executable() != nil, "build the fpreport executable first")
