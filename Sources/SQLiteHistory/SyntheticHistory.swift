@@ -18,14 +18,18 @@ public struct SyntheticHistory: Sendable {
     public var nights: Int
     /// The fleet's mean arrivals per account and day (the simulator's is about 4).
     public var arrivalsPerDay: Double
+    /// The share of batches that get stuck for good (in progress, never ending), as about 1 % of
+    /// the simulator's do. Benchmarks set 0 to tell the history's length from the open set's growth.
+    public var stuckShare: Double
     /// The first night's run time.
     public var start: UnixSeconds
     public var seed: UInt64
 
-    public init(accounts: Int, nights: Int, arrivalsPerDay: Double = 4, start: UnixSeconds, seed: UInt64 = 1) {
+    public init(accounts: Int, nights: Int, arrivalsPerDay: Double = 4, stuckShare: Double = 0.01, start: UnixSeconds, seed: UInt64 = 1) {
         self.accounts = accounts
         self.nights = nights
         self.arrivalsPerDay = arrivalsPerDay
+        self.stuckShare = stuckShare
         self.start = start
         self.seed = seed
     }
@@ -135,7 +139,8 @@ public struct SyntheticHistory: Sendable {
                     let duration = 1200 + Int64(6 * 3600 * rng.unit())
                     let draw = rng.unit()
                     let fate: BatchStatus = draw < account.failureChance ? .failed
-                        : draw < account.failureChance + 0.03 ? .stopped : draw < account.failureChance + 0.04 ? .inProgress : .completed
+                        : draw < account.failureChance + 0.03 ? .stopped
+                        : draw < account.failureChance + 0.03 + stuckShare ? .inProgress : .completed
                     account.open.append(Plan(
                         id: String(account.nextID), createdAt: created, startsAt: created + wait, endsAt: created + wait + duration,
                         fate: fate, fraction: 0.05 + 0.9 * rng.unit()))

@@ -29,7 +29,10 @@ struct Bench {
         case "store":
             try await StoreScenario.run(accounts: value("--accounts", 10_000))
         case "generate":
-            try await ReportScenario.generate(accounts: value("--accounts", 10_000), nights: value("--nights", 90), database: database)
+            // --stuck-share 0: no batch stuck for good, so the open set does not grow with the nights.
+            try await ReportScenario.generate(
+                accounts: value("--accounts", 10_000), nights: value("--nights", 90),
+                stuckShare: text("--stuck-share").flatMap(Double.init) ?? 0.01, database: database)
         case "postgres":
             try await PostgresScenarios.run(
                 accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30),
