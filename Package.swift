@@ -32,6 +32,9 @@ let package = Package(
         // The history in PostgreSQL beyond one host (SPEC section 3.1): its connection pool, COPY-free
         // bulk writes through arrays, and advisory locks.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already under postgres-nio, async-http-client and Hummingbird; named so a connection that
+        // fails says why in words (refused, timed out, a name that does not resolve).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         // Already under postgres-nio and async-http-client; named for the `sslmode` TLS settings.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Already under Hummingbird; named so the simulator can build the `Account-ID` header name.
@@ -79,6 +82,8 @@ let package = Package(
                 "FPModel", "HistoryStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,6 +2,8 @@ import FPModel
 import Foundation
 import HistoryStore
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// The history in PostgreSQL (SPEC section 3.1), through postgres-nio's connection pool.
@@ -246,6 +248,9 @@ public final class PostgresHistoryStore: HistoryDatabase {
             }
             return HistoryStoreError("\(what): \(message) (PostgreSQL \(state))", path: address.display, kind: kind)
         }
+        if error.code == .connectionError, let why = error.underlying.flatMap(unreachable) {
+            return HistoryStoreError("\(what): cannot reach the server at \(why)", path: address.display, kind: .io)
+        }
         let words: String = switch error.code {
         case .connectionError: "cannot reach the server"
         case .serverClosedConnection, .uncleanShutdown: "the server closed the connection"
@@ -257,6 +262,23 @@ public final class PostgresHistoryStore: HistoryDatabase {
         let cause = (error.underlying).map { ": \(String(describing: $0))" } ?? ""
         return HistoryStoreError("\(what): \(words)\(cause)", path: address.display, kind: .io)
     }
+}
+
+/// Why no connection could be made, in words, with the address tried; nil for another error.
+private func unreachable(_ error: any Error) -> String? {
+    guard let failure = error as? NIOConnectionError else { return nil }
+    let address = "\(failure.host):\(failure.port)"
+    if failure.dnsAError != nil || failure.dnsAAAAError != nil { return "\(address): the host name does not resolve" }
+    let reasons = failure.connectionErrors.map { attempt -> String in
+        guard let io = attempt.error as? IOError else { return "\(attempt.error)" }
+        return switch io.errnoCode {
+        case ECONNREFUSED: "connection refused (is the server running, and listening there?)"
+        case ETIMEDOUT: "the connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: "no route to the host"
+        default: "\(io)"
+        }
+    }
+    return "\(address): " + (reasons.isEmpty ? "no address to try" : Array(Set(reasons)).sorted().joined(separator: "; "))
 }
 
 extension PostgresConnection {
