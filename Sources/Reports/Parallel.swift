@@ -39,14 +39,19 @@ enum Parallel {
     /// once both are done; an error from either is rethrown (`body`'s first) after both finish.
     /// For the single-threaded parts of a report (the CSV set, the fleet workbook), which would
     /// otherwise leave every core but one idle while the pages wait for them.
+    ///
+    /// A new thread, not a Dispatch queue: on Linux the global queues run as many items at once
+    /// as there are cores, and while those threads were blocked elsewhere (a process's output
+    /// being read, in the tests) `work` waited behind them with this thread, often one of Swift
+    /// concurrency's few, blocked on it: every task of the process stalled for minutes.
     static func beside<T: Sendable, U>(_ work: @escaping @Sendable () throws -> T, while body: () throws -> U) throws -> (T, U) {
         let outcome = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        Thread {
             let result = Result { try work() }
             outcome.withLock { $0 = result }
             done.signal()
-        }
+        }.start()
         let mine = Result { try body() }
         done.wait()
         let ours = try mine.get()
