@@ -73,13 +73,13 @@ public final class PostgresHistoryStore: HistoryDatabase {
 
     /// The server's version and how far its history schema is from this build's.
     private static func describeContents(_ connection: PostgresConnection) async throws -> (version: String, schema: String, current: Bool) {
-        var version = ""
-        for try await text in try await connection.query("SHOW server_version", logger: quiet).decode(String.self) {
-            version = text.split(separator: " ").first.map(String.init) ?? text
-        }
+        // "15.18 (Debian 15.18-0+deb12u1)": the number is enough.
+        let full = try await connection.scalar("SHOW server_version", as: String.self) ?? "of unknown version"
+        let version = full.split(separator: " ").first.map(String.init) ?? full
         var applied = Set<String>()
-        for try await exists in try await connection.query("SELECT to_regclass('fpreport_migrations') IS NOT NULL", logger: quiet).decode(Bool.self)
-        where exists {
+        // One query at a time on the connection: a second one started while the first's rows are
+        // still being read waits behind them.
+        if try await connection.scalar("SELECT to_regclass('fpreport_migrations') IS NOT NULL", as: Bool.self) == true {
             for try await name in try await connection.query("SELECT name FROM fpreport_migrations", logger: quiet).decode(String.self) {
                 applied.insert(name)
             }
