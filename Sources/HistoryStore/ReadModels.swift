@@ -128,7 +128,8 @@ public struct BatchStateRecord: Sendable, Hashable {
     public var firstSeenAt: UnixSeconds
     /// The last observed change of status or progress (or the first sighting).
     public var lastChangeAt: UnixSeconds
-    /// When it reached a terminal status, if it had by then.
+    /// When it first reached a terminal status, if it is in one then: an open batch has none,
+    /// even one that was finished once and reopened.
     public var terminalAt: UnixSeconds?
     // Last, where it packs beside the optional's tag: 72 bytes a record, not 80 (a night holds 200,000).
     public var status: BatchStatus

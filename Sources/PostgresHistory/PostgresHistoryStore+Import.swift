@@ -73,9 +73,14 @@ extension PostgresHistoryStore: HistoryImporting {
             guard !batches.isEmpty else { return }
             try await connection.run("""
                 INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
-                    last_progress_change_at, terminal_at, last_seen_run)
+                    last_progress_change_at, terminal_at, last_seen_run, last_event_at)
                 SELECT u.account, u.batch, u.status, u.progress, u.present, u.first_seen, u.since, u.changed,
-                       CASE WHEN u.terminal >= 0 THEN u.terminal END, u.last_run
+                       CASE WHEN u.terminal >= 0 THEN u.terminal END, u.last_run,
+                       -- The runs, with their events, are copied first: the time of an open batch's
+                       -- latest event is there to read (the ledger does not carry it).
+                       CASE WHEN u.status IN ('pending', 'in_progress') THEN (
+                           SELECT MAX(e.observed_at) FROM batch_events e WHERE e.account_id = u.account AND e.batch_id = u.batch)
+                       END
                 FROM UNNEST(\(batches.map(\.accountID))::text[], \(batches.map(\.batchID))::text[], \(batches.map(\.status.rawValue))::text[],
                             \(batches.map { Int64($0.progress) })::bigint[], \(batches.map(\.present))::boolean[],
                             \(batches.map(\.firstSeenAt))::bigint[], \(batches.map(\.statusSince))::bigint[],

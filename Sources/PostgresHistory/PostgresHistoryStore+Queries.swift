@@ -194,24 +194,28 @@ extension PostgresHistoryStore {
             }, update)
     }
 
-    /// The night's batches, found as the SQLite store finds them (see there): candidates are the
-    /// batches changed since `start` and those open now; each one's state at `time` is its latest event.
+    /// The night's batches, found as the SQLite store finds them (see there): the batches changed
+    /// since `start`, each at its latest event at `time`, and the open ones unchanged since.
     public func batchStates(at time: UnixSeconds, activeSince start: UnixSeconds) async throws -> [BatchStateRecord] {
         try await all("cannot read batch states", """
-            WITH candidates AS (
-                SELECT account_id, batch_id FROM batch_events WHERE observed_at >= \(start)
-                UNION
-                SELECT account_id, batch_id FROM batches WHERE status IN ('pending', 'in_progress')
+            -- As in SQLite: batches with an event since the window's start, each at its latest event
+            -- then; and open batches with none since, whose row is their state (v6's index alone).
+            WITH recent AS (
+                SELECT DISTINCT account_id, batch_id FROM batch_events WHERE observed_at >= \(start)
             )
+            SELECT * FROM (
             SELECT e.account_id, e.batch_id, e.status, e.progress,
                    (SELECT MIN(f.observed_at) FROM batch_events f
                     WHERE f.account_id = e.account_id AND f.batch_id = e.batch_id) AS first_seen_at,
                    e.observed_at,
-                   (SELECT MIN(t.observed_at) FROM batch_events t
-                    WHERE t.account_id = e.account_id AND t.batch_id = e.batch_id AND t.observed_at <= \(time)
-                      AND t.status IN ('completed', 'failed', 'stopped') AND t.kind <> 'disappeared') AS terminal_at
-            FROM candidates c
-            -- Each candidate's latest event at `time`, by the per-batch index (a batch's events are
+                   -- An open state has no terminal time, whatever the batch went through before.
+                   CASE WHEN e.status IN ('completed', 'failed', 'stopped') THEN
+                       (SELECT MIN(t.observed_at) FROM batch_events t
+                        WHERE t.account_id = e.account_id AND t.batch_id = e.batch_id AND t.observed_at <= \(time)
+                          AND t.status IN ('completed', 'failed', 'stopped') AND t.kind <> 'disappeared')
+                   END AS terminal_at
+            FROM recent c
+            -- Each one's latest event at `time`, by the per-batch index (a batch's events are
             -- written in observation order, so this is SQLite's MAX(id)).
             CROSS JOIN LATERAL (
                 SELECT * FROM batch_events l
@@ -219,7 +223,12 @@ extension PostgresHistoryStore {
                 ORDER BY l.observed_at DESC, l.id DESC LIMIT 1
             ) AS e
             WHERE e.kind <> 'disappeared' AND (e.status IN ('pending', 'in_progress') OR e.observed_at >= \(start))
-            ORDER BY e.account_id, LENGTH(e.batch_id), e.batch_id
+            UNION ALL
+            SELECT account_id, batch_id, status, progress, first_seen_at, last_event_at, NULL
+            FROM batches
+            WHERE status IN ('pending', 'in_progress') AND present AND last_event_at < \(start)
+            ) AS states
+            ORDER BY account_id, LENGTH(batch_id), batch_id
             """) { row in
                 let (account, batch, status, progress, firstSeen, changed, terminal) =
                     try row.decode((String, String, String, Int64, Int64, Int64, Int64?).self)

@@ -93,9 +93,9 @@ extension PostgresHistoryStore {
             // New batches are inserted; seen ones take the SQLite store's update rules.
             try await connection.run("""
                 INSERT INTO batches AS b (account_id, batch_id, status, progress, present, first_seen_at, status_since,
-                    last_progress_change_at, terminal_at, last_seen_run)
+                    last_progress_change_at, terminal_at, last_seen_run, last_event_at)
                 SELECT \(accountID), u.batch_id, u.status, u.progress, TRUE, \(observedAt), \(observedAt), \(observedAt),
-                       CASE WHEN u.status IN ('completed', 'failed', 'stopped') THEN \(observedAt) END, \(run)
+                       CASE WHEN u.status IN ('completed', 'failed', 'stopped') THEN \(observedAt) END, \(run), \(observedAt)
                 FROM UNNEST(\(changed.ids)::text[], \(changed.statuses)::text[], \(changed.progress)::bigint[]) AS u(batch_id, status, progress)
                 ON CONFLICT (account_id, batch_id) DO UPDATE SET
                     status = excluded.status, progress = excluded.progress, present = TRUE,
@@ -105,12 +105,15 @@ extension PostgresHistoryStore {
                     terminal_at = CASE WHEN excluded.status IN ('completed', 'failed', 'stopped') AND b.status <> excluded.status THEN \(observedAt)
                                        WHEN excluded.status IN ('completed', 'failed', 'stopped') THEN b.terminal_at
                                        ELSE NULL END,
-                    last_seen_run = excluded.last_seen_run
+                    last_seen_run = excluded.last_seen_run, last_event_at = excluded.last_event_at
                 """)
         }
         if !gone.isEmpty {
             try await connection.run(
-                "UPDATE batches SET present = FALSE WHERE account_id = \(accountID) AND batch_id = ANY(\(gone)::text[])")
+                """
+                UPDATE batches SET present = FALSE, last_event_at = \(observedAt)
+                WHERE account_id = \(accountID) AND batch_id = ANY(\(gone)::text[])
+                """)
         }
         if !events.ids.isEmpty {
             // WITH ORDINALITY keeps the rows in the order they were made, so event ids follow it as in SQLite.

@@ -96,6 +96,14 @@ extension PostgresHistoryStore {
                     SELECT 1 FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id AND e.kind = 'first_seen')
                 """, as: Int64.self) ?? 0
             if unseen > 0 { problems.append("\(unseen) batch(es) without a first_seen event") }
+            // The night reads an open batch's state from its row (v6): it must be its latest event.
+            let stale = try await connection.scalar("""
+                SELECT COUNT(*) FROM batches b
+                WHERE b.status IN ('pending', 'in_progress') AND b.present AND NOT EXISTS (
+                    SELECT 1 FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id
+                      AND e.observed_at = b.last_event_at AND e.status = b.status AND e.progress = b.progress)
+                """, as: Int64.self) ?? 0
+            if stale > 0 { problems.append("\(stale) open batch(es) whose row is not their latest event") }
             return problems
         }
     }

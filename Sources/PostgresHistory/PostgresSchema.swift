@@ -179,5 +179,20 @@ enum PostgresSchema {
             "CREATE INDEX batch_events_by_batch_latest ON batch_events(account_id, batch_id, observed_at, id)",
             "DROP INDEX batch_events_by_batch",
         ]),
+        // Each batch's latest event time, and the open batches' state in one small index, as in
+        // SQLite (after the PostgreSQL-only ones: migrations only ever go on at the end).
+        Migration(name: "v6-open-batches-state", sql: [
+            "ALTER TABLE batches ADD COLUMN last_event_at BIGINT",
+            """
+            UPDATE batches b SET last_event_at = (
+                SELECT MAX(e.observed_at) FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id)
+            WHERE b.status IN ('pending', 'in_progress')
+            """,
+            "DROP INDEX batches_open",
+            """
+            CREATE INDEX batches_open_state ON batches(account_id, batch_id) INCLUDE (status, progress, first_seen_at, last_event_at)
+                WHERE status IN ('pending', 'in_progress') AND present
+            """,
+        ]),
     ]
 }

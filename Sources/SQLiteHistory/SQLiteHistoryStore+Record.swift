@@ -74,8 +74,8 @@ extension SQLiteHistoryStore {
             """)
         let insertBatch = try db.cachedStatement(sql: """
             INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
-                last_progress_change_at, terminal_at, last_seen_run)
-            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                last_progress_change_at, terminal_at, last_seen_run, last_event_at)
+            VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?5, ?6, ?7, ?5)
             """)
         let updateBatch = try db.cachedStatement(sql: """
             UPDATE batches SET
@@ -83,7 +83,7 @@ extension SQLiteHistoryStore {
                 status_since = CASE WHEN status <> ?3 THEN ?5 ELSE status_since END,
                 last_progress_change_at = CASE WHEN progress <> ?4 OR status <> ?3 THEN ?5 ELSE last_progress_change_at END,
                 terminal_at = CASE WHEN ?6 AND status <> ?3 THEN ?5 WHEN ?6 THEN terminal_at ELSE NULL END,
-                last_seen_run = ?7
+                last_seen_run = ?7, last_event_at = ?5
             WHERE account_id = ?1 AND batch_id = ?2
             """)
 
@@ -100,8 +100,8 @@ extension SQLiteHistoryStore {
                 ])
             } else {
                 try insertBatch.execute(arguments: [
-                    accountID, observation.batchID, status.rawValue, observation.progress, observedAt, observedAt,
-                    observedAt, status.isTerminal ? observedAt : nil, run,
+                    accountID, observation.batchID, status.rawValue, observation.progress, observedAt,
+                    status.isTerminal ? observedAt : nil, run,
                 ])
             }
             try insertEvent.execute(arguments: [
@@ -112,9 +112,9 @@ extension SQLiteHistoryStore {
 
         // What is left was stored but not returned this time.
         let markGone = try db.cachedStatement(
-            sql: "UPDATE batches SET present = 0 WHERE account_id = ? AND batch_id = ?")
+            sql: "UPDATE batches SET present = 0, last_event_at = ? WHERE account_id = ? AND batch_id = ?")
         for (batchID, previous) in stored.sorted(by: { $0.key < $1.key }) where previous.present {
-            try markGone.execute(arguments: [accountID, batchID])
+            try markGone.execute(arguments: [observedAt, accountID, batchID])
             try insertEvent.execute(arguments: [
                 accountID, batchID, run, observedAt, BatchEventKind.disappeared.rawValue, previous.status.rawValue,
                 previous.progress, nil,

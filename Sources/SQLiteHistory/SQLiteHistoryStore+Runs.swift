@@ -67,7 +67,8 @@ extension SQLiteHistoryStore {
 
     /// Broken invariants of the history, in words; empty when it is whole. An account is written
     /// in one transaction, so after any crash: every successful fetch has its five status counts,
-    /// no status counts exist without a successful fetch, and every batch has a first sighting.
+    /// no status counts exist without a successful fetch, every batch has a first sighting, and
+    /// every open batch's row agrees with its latest event.
     public func consistencyProblems() async throws -> [String] {
         try await read("cannot check the history") { db in
             var problems: [String] = []
@@ -86,6 +87,14 @@ extension SQLiteHistoryStore {
                     SELECT 1 FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id AND e.kind = 'first_seen')
                 """) ?? 0
             if unseen > 0 { problems.append("\(unseen) batch(es) without a first_seen event") }
+            // The night reads an open batch's state from its row (v6): it must be its latest event.
+            let stale = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM batches b INDEXED BY batches_open_state
+                WHERE b.status IN ('pending', 'in_progress') AND b.present = 1 AND NOT EXISTS (
+                    SELECT 1 FROM batch_events e WHERE e.account_id = b.account_id AND e.batch_id = b.batch_id
+                      AND e.observed_at = b.last_event_at AND e.status = b.status AND e.progress = b.progress)
+                """) ?? 0
+            if stale > 0 { problems.append("\(stale) open batch(es) whose row is not their latest event") }
             return problems
         }
     }

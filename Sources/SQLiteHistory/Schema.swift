@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v3-fetch-retries", migrate: v3)
         migrator.registerMigration("v4-open-batches-index", migrate: v4)
         migrator.registerMigration("v5-progress-gains", migrate: v5)
+        migrator.registerMigration("v6-open-batches-state", migrate: v6)
         return migrator
     }
 
@@ -145,6 +146,26 @@ enum Schema {
             ) AS steps
             WHERE batch_events.id = steps.id AND steps.kind IN ('progress', 'status') AND steps.gain IS NOT NULL;
             CREATE INDEX batch_events_gains ON batch_events(observed_at, account_id, gain) WHERE gain > 0;
+            """)
+    }
+
+    /// Each batch's latest event time, and the open batches' state in one small index: a night
+    /// lists every open batch, and in a long history most of them have sat still for months (a
+    /// batch stuck for good stays open). Their state is their stored row, read from this index
+    /// alone, instead of three probes of the events and one of the ledger each (1.5 s of a
+    /// 10,000-account report after 180 nights).
+    ///
+    /// Backfills the open batches, the only ones the night reads it for; the others get theirs
+    /// with their next event.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE batches ADD COLUMN last_event_at INTEGER;
+            UPDATE batches SET last_event_at = (
+                SELECT MAX(e.observed_at) FROM batch_events e WHERE e.account_id = batches.account_id AND e.batch_id = batches.batch_id)
+            WHERE status IN ('pending', 'in_progress');
+            DROP INDEX batches_open;
+            CREATE INDEX batches_open_state ON batches(account_id, batch_id, status, progress, first_seen_at, last_event_at)
+                WHERE status IN ('pending', 'in_progress') AND present = 1;
             """)
     }
 }

@@ -55,6 +55,7 @@ public struct SyntheticHistory: Sendable {
         var firstSeenAt: Int64 = 0
         var statusSince: Int64 = 0
         var progressSince: Int64 = 0
+        var lastEventAt: Int64 = 0
 
         /// Status and progress at `time`, as the simulator's `SimulatedWorld.state` works them out.
         func state(at time: Int64) -> (BatchStatus, Int) {
@@ -123,8 +124,8 @@ public struct SyntheticHistory: Sendable {
             """)
         let insertBatch = try db.makeStatement(sql: """
             INSERT INTO batches (account_id, batch_id, status, progress, present, first_seen_at, status_since,
-                                 last_progress_change_at, terminal_at, last_seen_run)
-            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                                 last_progress_change_at, terminal_at, last_seen_run, last_event_at)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
             """)
         for night in 0..<nights {
             let run = Int64(night + 1)
@@ -160,14 +161,14 @@ public struct SyntheticHistory: Sendable {
                         if plan.firstSeenAt == 0 { (plan.firstSeenAt, plan.statusSince, plan.progressSince) = (at, at, at) }
                         if status != plan.status { plan.statusSince = at }
                         if progress != plan.progress { plan.progressSince = at }
-                        (plan.status, plan.progress) = (status, progress)
+                        (plan.status, plan.progress, plan.lastEventAt) = (status, progress, at)
                     }
                     if status.isTerminal {
                         account.finishedCounts[status] += 1
                         account.finishedProgress[status] += progress
                         try insertBatch.execute(arguments: [
                             account.id, plan.id, status.rawValue, progress, plan.firstSeenAt, plan.statusSince, plan.progressSince,
-                            plan.statusSince, run,
+                            plan.statusSince, run, plan.lastEventAt,
                         ])
                         totals.batches += 1
                     } else {
@@ -193,7 +194,7 @@ public struct SyntheticHistory: Sendable {
             for plan in account.open {
                 try insertBatch.execute(arguments: [
                     account.id, plan.id, plan.status.rawValue, plan.progress, plan.firstSeenAt, plan.statusSince, plan.progressSince,
-                    nil, Int64(nights),
+                    nil, Int64(nights), plan.lastEventAt,
                 ])
                 totals.batches += 1
             }

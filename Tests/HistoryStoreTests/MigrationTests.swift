@@ -8,7 +8,8 @@ import HistoryStore
 
 /// The schema is created from nothing and upgraded in order, keeping what an older fpreport wrote.
 @Suite struct MigrationTests {
-    static let latest = ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index", "v5-progress-gains"]
+    static let latest = ["v1-history", "v2-accounts-and-lease", "v3-fetch-retries", "v4-open-batches-index", "v5-progress-gains",
+        "v6-open-batches-state"]
 
     @Test func migratesAnEmptyFileToTheLatestSchemaInWALMode() async throws {
         let folder = try TemporaryDirectory()
@@ -102,6 +103,52 @@ import HistoryStore
         #expect(steps == [
             ProgressStep(accountID: "a", observedAt: 2000, gain: 30), ProgressStep(accountID: "b", observedAt: 2000, gain: 20),
             ProgressStep(accountID: "a", observedAt: 3000, gain: 60),
+        ])
+    }
+
+    @Test func givesTheOpenBatchesOfAVersion5DatabaseTheirLatestEventTime() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.path("v5.sqlite")
+        // Given a version-5 file: batch 5 stuck in progress since 2000 (it vanished at 3000 and came
+        // back at 4000, unchanged), batch 6 still pending since 1000, batch 7 gone while pending, and
+        // batch 8 completed
+        do {
+            let pool = try DatabasePool(path: path)
+            _ = try SQLiteHistoryStore(writer: pool, path: path, staleLeaseSeconds: 300, upTo: "v5-progress-gains")
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (id, as_of, started_at, finished_at, status, tool_version, config_digest) VALUES
+                        (1, 1000, 1000, 1010, 'finished', 't', 'x'), (2, 2000, 2000, 2010, 'finished', 't', 'x'),
+                        (3, 3000, 3000, 3010, 'finished', 't', 'x'), (4, 4000, 4000, 4010, 'finished', 't', 'x');
+                    INSERT INTO batches VALUES
+                        ('a', '5', 'in_progress', 40, 1, 1000, 2000, 2000, NULL, 4),
+                        ('a', '6', 'pending', 0, 1, 1000, 1000, 1000, NULL, 4),
+                        ('a', '7', 'pending', 0, 0, 1000, 1000, 1000, NULL, 1),
+                        ('a', '8', 'completed', 100, 1, 1000, 2000, 2000, 2000, 4);
+                    INSERT INTO batch_events (id, account_id, batch_id, run_id, observed_at, kind, status, progress, gain) VALUES
+                        (1, 'a', '5', 1, 1000, 'first_seen', 'pending', 0, NULL),
+                        (2, 'a', '6', 1, 1000, 'first_seen', 'pending', 0, NULL),
+                        (3, 'a', '7', 1, 1000, 'first_seen', 'pending', 0, NULL),
+                        (4, 'a', '8', 1, 1000, 'first_seen', 'in_progress', 50, NULL),
+                        (5, 'a', '5', 2, 2000, 'status', 'in_progress', 40, 40),
+                        (6, 'a', '7', 2, 2000, 'disappeared', 'pending', 0, NULL),
+                        (7, 'a', '8', 2, 2000, 'status', 'completed', 100, 50),
+                        (8, 'a', '5', 3, 3000, 'disappeared', 'in_progress', 40, NULL),
+                        (9, 'a', '5', 4, 4000, 'reappeared', 'in_progress', 40, NULL);
+                    """)
+            }
+            try pool.close()
+        }
+        // When the current fpreport opens it
+        let store = try SQLiteHistoryStore(path: path)
+        #expect(try await store.appliedMigrations() == Self.latest)
+        #expect(try await store.consistencyProblems() == [])
+        // Then a later night lists the two open batches as their latest events left them
+        let states = try await store.batchStates(at: 9000, activeSince: 8000)
+        #expect(states == [
+            BatchStateRecord(accountID: "a", batchID: "5", status: .inProgress, progress: 40, firstSeenAt: 1000, lastChangeAt: 4000, terminalAt: nil),
+            BatchStateRecord(accountID: "a", batchID: "6", status: .pending, progress: 0, firstSeenAt: 1000, lastChangeAt: 1000, terminalAt: nil),
         ])
     }
 }

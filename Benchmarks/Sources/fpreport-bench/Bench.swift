@@ -43,7 +43,7 @@ struct Bench {
                 asOf: Date(timeIntervalSince1970: Double(value("--as-of", 0))), database: text("--database") ?? "",
                 concurrency: value("--concurrency", 16), runs: value("--runs", 2))
         case "reads":
-            // Each of the trends' reads alone, one after another, from SQLite (--database) or PostgreSQL (--postgres).
+            // Each of the trends' and the night's reads alone, one after another, from SQLite (--database) or PostgreSQL (--postgres).
             let store: any HistoryReader = if let url = text("--postgres") {
                 try await PostgresHistoryStore.open(try PostgresAddress(parsing: url), password: PostgresScenarios.password)
             } else {
@@ -62,6 +62,12 @@ struct Bench {
             try await time("fetch marks") { try await store.reduceFetchMarks(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("progress steps") { try await store.reduceProgressSteps(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("status counts") { try await store.reduceStatusCountHistory(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            // And the night's: its last day.
+            let night = end - 86_400
+            try await time("night: batch states") { try await store.batchStates(at: end - 1, activeSince: night).count }
+            try await time("night: counts at end") { try await store.statusCounts(atOrBefore: end - 1).count }
+            try await time("night: terminal durations") { try await store.terminalDurations(from: night, to: end).count }
+            try await time("night: fetches") { try await store.fetches(from: night, to: end).count }
         case "report" where text("--postgres") != nil:
             // The same report from a PostgreSQL copy of the history (`migrate-history`).
             let store = try await PostgresHistoryStore.open(try PostgresAddress(parsing: text("--postgres")!), password: PostgresScenarios.password)
