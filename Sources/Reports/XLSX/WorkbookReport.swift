@@ -153,24 +153,29 @@ struct WorkbookReport {
         column.format == .timestamp || column.format == .date ? "\(column.label) (\(data.timeZone.reportName))" : column.label
     }
 
-    /// Widths in characters from the longest rendered value (the C library has no autofit).
+    /// Widths in characters from the longest rendered value of the first 2,000 rows (the C
+    /// library has no autofit). One pass: each row is made once, not once per column.
     func widths(_ table: Table) -> [Double] {
-        table.columns.enumerated().map { column, declared in
-            var longest = header(declared).count
-            if declared.format == .timestamp { longest = max(min(longest, 22), 17) }
-            for row in table.rows.prefix(2000) {
-                switch row[column] {
-                case .text(let text): longest = max(longest, text.count)
-                case .date: longest = max(longest, 10)
-                case .integer(let value): longest = max(longest, String(value).count + 1)
-                case .fraction: longest = max(longest, 7)
-                case .decimal(let value): longest = max(longest, FixedPoint.format(value, digits: 2).count + 1)
-                case .timestamp: longest = max(longest, 17)
+        var longest = table.columns.map { declared in
+            let header = header(declared).count
+            return declared.format == .timestamp ? max(min(header, 22), 17) : header
+        }
+        for row in table.rows.prefix(2000) {
+            for (column, cell) in row.enumerated() {
+                let length: Int
+                switch cell {
+                case .text(let text): length = text.count
+                case .date: length = 10
+                case .integer(let value): length = String(value).count + 1
+                case .fraction: length = 7
+                case .decimal(let value): length = FixedPoint.format(value, digits: 2).count + 1
+                case .timestamp: length = 17
                 case .empty: continue
                 }
+                longest[column] = max(longest[column], length)
             }
-            return Double(min(max(longest, 6), 60)) + 2
         }
+        return longest.map { Double(min(max($0, 6), 60)) + 2 }
     }
 
     // MARK: Summary
