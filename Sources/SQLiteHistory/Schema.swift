@@ -156,7 +156,8 @@ enum Schema {
     /// 10,000-account report after 180 nights).
     ///
     /// Backfills the open batches, the only ones the night reads it for; the others get theirs
-    /// with their next event.
+    /// with their next event. `present` is in the index although its condition says it: without
+    /// it SQLite looks each row up in the ledger to test it again.
     static func v6(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE batches ADD COLUMN last_event_at INTEGER;
@@ -164,7 +165,7 @@ enum Schema {
                 SELECT MAX(e.observed_at) FROM batch_events e WHERE e.account_id = batches.account_id AND e.batch_id = batches.batch_id)
             WHERE status IN ('pending', 'in_progress');
             DROP INDEX batches_open;
-            CREATE INDEX batches_open_state ON batches(account_id, batch_id, status, progress, first_seen_at, last_event_at)
+            CREATE INDEX batches_open_state ON batches(account_id, batch_id, status, progress, first_seen_at, last_event_at, present)
                 WHERE status IN ('pending', 'in_progress') AND present = 1;
             """)
     }
