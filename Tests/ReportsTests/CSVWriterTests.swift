@@ -20,6 +20,14 @@ import Testing
         #expect(writer.render(table) == expected)
     }
 
+    /// "\r\n" is a single Character in Swift, equal to neither "\r" nor "\n": a check by
+    /// Character let it through unquoted, and the record split in two.
+    @Test(arguments: ["two\r\nlines", "cr\ronly", "lf\nonly", "comma,", "quote\""])
+    func textWithALineBreakOrSeparatorIsQuoted(text: String) {
+        let record = writer.record([.text("a"), .text(text), .integer(1)])
+        #expect(record == "a,\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\",1\r\n")
+    }
+
     @Test(arguments: [
         ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
         ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),

@@ -104,9 +104,17 @@ public struct CSVWriter: Sendable {
         (byteOrderMark ? "\u{FEFF}" : "") + columns.map(Self.quote).joined(separator: ",") + "\r\n"
     }
 
-    /// One record with its line end.
+    /// One record with its line end, grown in one string (300,000 records a night: an array of
+    /// cell strings joined per record was a tenth of the CSV set's time).
     public func record(_ cells: [Cell]) -> String {
-        cells.map(render).joined(separator: ",") + "\r\n"
+        var line = ""
+        line.reserveCapacity(cells.count * 16)
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line.append(",") }
+            line += render(cell)
+        }
+        line.append("\r\n")
+        return line
     }
 
     /// Writes `table` to `url` in pieces of about a megabyte, never as one string.
@@ -132,8 +140,13 @@ public struct CSVWriter: Sendable {
         return "'" + text
     }
 
+    /// Quotes `text` when it holds a comma, a quote, or a line feed or carriage return. Decided on
+    /// the bytes: as Characters, "\r\n" is one that equals neither "\r" nor "\n", and a cell
+    /// holding it went out unquoted, splitting the record.
     static func quote(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+            return text
+        }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
