@@ -5,6 +5,9 @@ import Foundation
 /// ``HTML/escape(_:)``; nothing else is ever interpolated into markup.
 enum HTML {
     static func escape(_ text: String) -> String {
+        // Most text (ids, statuses, names) has nothing to escape: checked on the bytes, it is
+        // returned as it is, with no new string.
+        guard text.utf8.contains(where: needsEscape) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -19,6 +22,17 @@ enum HTML {
             }
         }
         return out
+    }
+
+    /// Whether a byte starts something ``escape(_:)`` replaces: markup, a quote, or a control
+    /// character other than tab, line feed and carriage return. Bytes of multi-byte characters are
+    /// 0x80 and above: never.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: true
+        default: false
+        }
     }
 
     /// A complete page of a night's report: `title` and `body` (already markup), linking the
