@@ -98,6 +98,16 @@ public final class Workbook {
         return candidate
     }
 
+    /// A format resolved once to the workbook's shared one, for cells written by the hundred
+    /// thousand: finding a ``CellFormat`` hashes its number format's text on every cell.
+    /// Valid for this workbook only.
+    public struct Style {
+        let format: UnsafeMutablePointer<lxw_format>?
+    }
+
+    /// `spec` resolved for many cells (see ``Style``).
+    public func style(_ spec: CellFormat?) -> Style { Style(format: format(spec)) }
+
     /// The shared format for `spec`, created on first use.
     func format(_ spec: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
         guard let spec, let workbook = handle else { return nil }

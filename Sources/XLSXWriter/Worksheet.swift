@@ -47,8 +47,13 @@ public final class Worksheet {
     }
 
     public func write(_ number: Double, row: Int, column: Int, format: CellFormat? = nil) throws {
+        try write(number, row: row, column: column, style: workbook.style(format))
+    }
+
+    /// A number in a format resolved beforehand with ``Workbook/style(_:)``.
+    public func write(_ number: Double, row: Int, column: Int, style: Workbook.Style) throws {
         try check(
-            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, workbook.format(format)),
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, style.format),
             context(row, column))
     }
 

@@ -57,16 +57,17 @@ struct WorkbookReport {
             options: .init(constantMemory: largeSheetRows > constantMemoryThreshold,
                            temporaryDirectory: url.deletingLastPathComponent().path))
         try setProperties(workbook)
+        let styles = Styles(workbook)
         let names = ["Summary", "Accounts", "Statuses", "Daily trend", "Batches", "Collection"]
         let summarySheet = try workbook.addWorksheet(named: names[0])
-        try writeSummary(summarySheet, table: ReportTables.summary(data), workbook: workbook, dailySheet: names[3])
+        try writeSummary(summarySheet, table: ReportTables.summary(data), workbook: workbook, styles: styles, dailySheet: names[3])
         // One table at a time: only the sheet being written is in memory.
         for (build, name) in zip(ReportTables.builders.dropFirst(), names.dropFirst()) {
             var table = build(data)
             var note: String?
             if table.name == "daily" { (table, note) = dailyTable() }
             let sheet = try workbook.addWorksheet(named: name)
-            try writeTable(table, to: sheet, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0, note: note)
+            try writeTable(table, to: sheet, styles: styles, frozenColumns: ["accounts", "batches"].contains(table.name) ? 2 : 0, note: note)
         }
         summarySheet.activate()
         try workbook.close()
@@ -97,7 +98,7 @@ struct WorkbookReport {
     // MARK: Data sheets
 
     /// Header row, typed cells, widths, frozen header, autofilter, and the per-column conveniences.
-    private func writeTable(_ table: Table, to sheet: Worksheet, frozenColumns: Int, note: String? = nil) throws {
+    private func writeTable(_ table: Table, to sheet: Worksheet, styles: Styles, frozenColumns: Int, note: String? = nil) throws {
         for (index, column) in table.columns.enumerated() {
             try sheet.write(header(column), row: 0, column: index, format: Self.header)
         }
@@ -116,7 +117,7 @@ struct WorkbookReport {
         }
         for index in 0..<shown {
             for (column, cell) in table.rows[index].enumerated() {
-                try write(cell, to: sheet, row: index + 1, column: column)
+                try write(cell, to: sheet, row: index + 1, column: column, styles: styles)
             }
         }
         if shown < table.rows.count {
@@ -130,20 +131,20 @@ struct WorkbookReport {
         try sheet.setUpPrinting(headerRow: 0)
     }
 
-    func write(_ cell: Cell, to sheet: Worksheet, row: Int, column: Int) throws {
+    func write(_ cell: Cell, to sheet: Worksheet, row: Int, column: Int, styles: Styles) throws {
         switch cell {
         case .text(let text): try sheet.write(text, row: row, column: column)
         case .date(let day):
             if let serial = ExcelDate.serial(day: day) {
-                try sheet.write(serial, row: row, column: column, format: Formats.date)
+                try sheet.write(serial, row: row, column: column, style: styles.date)
             } else {
                 try sheet.write(day, row: row, column: column)
             }
-        case .integer(let value): try sheet.write(Double(value), row: row, column: column, format: Formats.integer)
-        case .fraction(let value): try sheet.write(value, row: row, column: column, format: Formats.percent)
-        case .decimal(let value): try sheet.write(value, row: row, column: column, format: Formats.decimal)
+        case .integer(let value): try sheet.write(Double(value), row: row, column: column, style: styles.integer)
+        case .fraction(let value): try sheet.write(value, row: row, column: column, style: styles.percent)
+        case .decimal(let value): try sheet.write(value, row: row, column: column, style: styles.decimal)
         case .timestamp(let seconds):
-            try sheet.write(ExcelDate.serial(seconds, in: data.timeZone), row: row, column: column, format: Formats.dateTime)
+            try sheet.write(ExcelDate.serial(seconds, in: data.timeZone), row: row, column: column, style: styles.dateTime)
         case .empty: break
         }
     }
@@ -193,7 +194,7 @@ struct WorkbookReport {
         "time_to_terminal_p95", "stuck_in_progress", "old_pending", "accounts_collected_ok", "accounts_failed_to_collect",
     ]
 
-    private func writeSummary(_ sheet: Worksheet, table: Table, workbook: Workbook, dailySheet: String) throws {
+    private func writeSummary(_ sheet: Worksheet, table: Table, workbook: Workbook, styles: Styles, dailySheet: String) throws {
         let night = data.night
         try sheet.setColumns(0, 0, width: 34)
         try sheet.setColumns(1, 1, width: 27)
@@ -244,7 +245,7 @@ struct WorkbookReport {
             guard let cells = byMetric[metric] else { throw ReportError("the summary has no figure \(metric)") }
             row += 1
             try sheet.write(ColumnLabel.label(metric), row: row, column: 0)
-            try write(cells[1], to: sheet, row: row, column: 1)
+            try write(cells[1], to: sheet, row: row, column: 1, styles: styles)
             try sheet.write(Self.unitShown(cells), row: row, column: 2)
         }
         row += 2
@@ -266,7 +267,7 @@ struct WorkbookReport {
                     // One column mixes kinds here; show times as text with their offset so none is ambiguous.
                     try sheet.write(ISO8601.format(Date(unixSeconds: seconds), in: data.timeZone), row: row, column: column)
                 } else {
-                    try write(cell, to: sheet, row: row, column: column)
+                    try write(cell, to: sheet, row: row, column: column, styles: styles)
                 }
             }
         }
@@ -338,6 +339,28 @@ enum Formats {
     static let decimal = CellFormat(numberFormat: "#,##0.00")
     static let dateTime = CellFormat(numberFormat: "yyyy-mm-dd hh:mm")
     static let date = CellFormat(numberFormat: "yyyy-mm-dd")
+}
+
+/// ``Formats`` for a workbook's data cells, each resolved on first use: the workbook makes its
+/// formats in the order cells first ask for them, as it did before (the same bytes).
+final class Styles {
+    private let workbook: Workbook
+    private var integerStyle, percentStyle, decimalStyle, dateTimeStyle, dateStyle: Workbook.Style?
+
+    init(_ workbook: Workbook) { self.workbook = workbook }
+
+    var integer: Workbook.Style { resolve(&integerStyle, Formats.integer) }
+    var percent: Workbook.Style { resolve(&percentStyle, Formats.percent) }
+    var decimal: Workbook.Style { resolve(&decimalStyle, Formats.decimal) }
+    var dateTime: Workbook.Style { resolve(&dateTimeStyle, Formats.dateTime) }
+    var date: Workbook.Style { resolve(&dateStyle, Formats.date) }
+
+    private func resolve(_ slot: inout Workbook.Style?, _ spec: CellFormat) -> Workbook.Style {
+        if let style = slot { return style }
+        let style = workbook.style(spec)
+        slot = style
+        return style
+    }
 }
 
 /// Excel's date serial numbers: days since 1899-12-30 in local time (the sheet header names the zone).
