@@ -165,7 +165,7 @@ extension PostgresHistoryStore {
     ) async throws -> State {
         try await reduce("cannot read account fetches", """
             SELECT account_id, observed_at, outcome FROM account_fetches
-            WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, account_id
+            WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, run_id, account_id
             """, into: initial, decode: { row in
                 var cells = Cells(row)
                 let (account, observed) = (try cells.next(String.self), try cells.next(Int64.self))
@@ -180,7 +180,7 @@ extension PostgresHistoryStore {
         try await reduce("cannot read account fetches", """
             SELECT run_id, account_id, observed_at, outcome, http_status, attempts, requests, retries, rate_limited,
                    latency_ms, error, anomalies
-            FROM account_fetches WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, account_id
+            FROM account_fetches WHERE observed_at >= \(start) AND observed_at < \(end) ORDER BY observed_at, run_id, account_id
             """, into: initial, decode: { row in
                 var cells = Cells(row)
                 let (run, account, observed) = (try cells.next(Int64.self), try cells.next(String.self), try cells.next(Int64.self))
