@@ -38,16 +38,21 @@ public final class Chart {
         }
     }
 
-    private let workbook: Workbook
-    let handle: UnsafeMutablePointer<lxw_chart>
+    let workbook: Workbook
+    private let chart: UnsafeMutablePointer<lxw_chart>
 
     init(workbook: Workbook, handle: UnsafeMutablePointer<lxw_chart>) {
         self.workbook = workbook
-        self.handle = handle
+        self.chart = handle
     }
+
+    /// The chart while its workbook is open, nil after: `close` frees it with the workbook, so
+    /// setters then do nothing and ``addSeries(name:categories:values:color:)`` throws.
+    var handle: UnsafeMutablePointer<lxw_chart>? { workbook.isOpen ? chart : nil }
 
     /// Adds a series of `values` over `categories`, named `name`, in colour `color` (0xRRGGBB).
     public func addSeries(name: String, categories: Range, values: Range, color: UInt32? = nil) throws {
+        guard let handle else { throw XLSXError(message: "the workbook is already closed", context: "chart series \(name)") }
         guard let series = chart_add_series(handle, nil, nil) else {
             throw XLSXError(message: "cannot add a series", context: "chart series \(name)")
         }
@@ -73,26 +78,32 @@ public final class Chart {
         }
     }
 
-    public func setTitle(_ title: String) { title.withCString { chart_title_set_name(handle, $0) } }
+    public func setTitle(_ title: String) {
+        guard let handle else { return }
+        title.withCString { chart_title_set_name(handle, $0) }
+    }
 
     public func setAxisNames(x: String?, y: String?) {
+        guard let handle else { return }
         if let x { x.withCString { chart_axis_set_name(handle.pointee.x_axis, $0) } }
         if let y { y.withCString { chart_axis_set_name(handle.pointee.y_axis, $0) } }
     }
 
     /// Number format of the value axis, such as `0%`.
     public func setValueAxisFormat(_ format: String, horizontalBars: Bool = false) {
+        guard let handle else { return }
         let axis = horizontalBars ? handle.pointee.x_axis : handle.pointee.y_axis
         format.withCString { chart_axis_set_num_format(axis, $0) }
     }
 
     /// The number format of the category (x) axis labels, for categories that are dates.
     public func setCategoryAxisFormat(_ format: String) {
+        guard let handle else { return }
         format.withCString { chart_axis_set_num_format(handle.pointee.x_axis, $0) }
     }
 
-    public func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
-    public func hideLegend() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
+    public func legendAtBottom() { handle.map { chart_legend_set_position($0, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) } }
+    public func hideLegend() { handle.map { chart_legend_set_position($0, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) } }
     /// Days with no data stay gaps instead of dropping to zero.
-    public func showBlanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }
+    public func showBlanksAsGaps() { handle.map { chart_show_blanks_as($0, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) } }
 }

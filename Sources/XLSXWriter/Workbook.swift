@@ -103,10 +103,15 @@ public final class Workbook {
     /// Valid for this workbook only.
     public struct Style {
         let format: UnsafeMutablePointer<lxw_format>?
+        /// The workbook that owns `format`: a sheet of another refuses it.
+        let owner: ObjectIdentifier
     }
 
     /// `spec` resolved for many cells (see ``Style``).
-    public func style(_ spec: CellFormat?) -> Style { Style(format: format(spec)) }
+    public func style(_ spec: CellFormat?) -> Style { Style(format: format(spec), owner: ObjectIdentifier(self)) }
+
+    /// Whether the workbook is still open: its sheets' memory is freed when it closes.
+    var isOpen: Bool { handle != nil }
 
     /// The shared format for `spec`, created on first use.
     func format(_ spec: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {

@@ -15,6 +15,12 @@ public final class Worksheet {
 
     private func context(_ row: Int, _ column: Int) -> String { "sheet \(name), row \(row + 1), column \(column + 1)" }
 
+    /// The sheet's handle while its workbook is open; after `close` libxlsxwriter has freed it.
+    private func open(_ what: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_worksheet> {
+        guard workbook.isOpen else { throw XLSXError(message: "the workbook is already closed", context: what()) }
+        return handle
+    }
+
     /// Excel's last row: a sheet holds at most this many, the header included.
     public static let maxRows = 1_048_576
     /// The longest text a cell holds (libxlsxwriter counts it in UTF-8 bytes, Excel in characters).
@@ -26,7 +32,7 @@ public final class Worksheet {
         // Text is always written as a string cell, never as a formula, whatever it starts with.
         try Self.fitting(text).withCString {
             try check(
-                worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, workbook.format(format)),
+                worksheet_write_string(try open(context(row, column)), lxw_row_t(row), lxw_col_t(column), $0, workbook.format(format)),
                 context(row, column))
         }
     }
@@ -52,32 +58,36 @@ public final class Worksheet {
 
     /// A number in a format resolved beforehand with ``Workbook/style(_:)``.
     public func write(_ number: Double, row: Int, column: Int, style: Workbook.Style) throws {
+        guard style.owner == ObjectIdentifier(workbook) else {
+            throw XLSXError(message: "a style of another workbook", context: context(row, column))
+        }
         try check(
-            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, style.format),
+            worksheet_write_number(try open(context(row, column)), lxw_row_t(row), lxw_col_t(column), number, style.format),
             context(row, column))
     }
 
     /// Sets the width (in characters) of columns `first...last`, with an optional default format.
     public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws {
         try check(
-            worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)),
+            worksheet_set_column(try open("sheet \(name), column widths"), lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)),
             "sheet \(name), column widths")
     }
 
     public func freezePanes(row: Int, column: Int) {
+        guard workbook.isOpen else { return }
         worksheet_freeze_panes(handle, lxw_row_t(row), lxw_col_t(column))
     }
 
     public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws {
         try check(
-            worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
+            worksheet_autofilter(try open("sheet \(name), autofilter"), lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
             "sheet \(name), autofilter")
     }
 
     /// Suppresses Excel's "number stored as text" warning on a range (ids are text on purpose).
     public func ignoreNumbersStoredAsText(range: String) throws {
         try range.withCString {
-            try check(worksheet_ignore_errors(handle, UInt8(LXW_IGNORE_NUMBER_STORED_AS_TEXT.rawValue), $0), "sheet \(name), ignore errors")
+            try check(worksheet_ignore_errors(try open("sheet \(name), ignore errors"), UInt8(LXW_IGNORE_NUMBER_STORED_AS_TEXT.rawValue), $0), "sheet \(name), ignore errors")
         }
     }
 
@@ -93,22 +103,26 @@ public final class Worksheet {
         rule.max_value = maximum
         try check(
             worksheet_conditional_format_range(
-                handle, lxw_row_t(firstRow), lxw_col_t(column), lxw_row_t(lastRow), lxw_col_t(column), &rule),
+                try open("sheet \(name), conditional format"), lxw_row_t(firstRow), lxw_col_t(column), lxw_row_t(lastRow),
+                lxw_col_t(column), &rule),
             "sheet \(name), conditional format")
     }
 
-    /// Places `chart` with its top-left corner at the cell, scaled.
+    /// Places `chart` (one of this sheet's workbook) with its top-left corner at the cell, scaled.
     public func insert(_ chart: Chart, row: Int, column: Int, xScale: Double = 1, yScale: Double = 1) throws {
+        let sheet = try open("sheet \(name), chart")
+        guard chart.workbook === workbook, let handle = chart.handle else {
+            throw XLSXError(message: "a chart of another workbook", context: "sheet \(name), chart")
+        }
         var options = lxw_chart_options()
         options.x_scale = xScale
         options.y_scale = yScale
-        try check(
-            worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(column), chart.handle, &options),
-            "sheet \(name), chart")
+        try check(worksheet_insert_chart_opt(sheet, lxw_row_t(row), lxw_col_t(column), handle, &options), "sheet \(name), chart")
     }
 
     /// Landscape, fit to one page wide, header row repeated: how a manager prints it.
     public func setUpPrinting(headerRow: Int?) throws {
+        let handle = try open("sheet \(name), printing")
         worksheet_set_landscape(handle)
         worksheet_fit_to_pages(handle, 1, 0)
         if let headerRow {
@@ -116,5 +130,8 @@ public final class Worksheet {
         }
     }
 
-    public func activate() { worksheet_activate(handle) }
+    public func activate() {
+        guard workbook.isOpen else { return }
+        worksheet_activate(handle)
+    }
 }

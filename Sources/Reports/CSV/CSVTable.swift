@@ -104,8 +104,8 @@ public struct CSVWriter: Sendable {
         (byteOrderMark ? "\u{FEFF}" : "") + columns.map(Self.quote).joined(separator: ",") + "\r\n"
     }
 
-    /// One record with its line end, grown in one string (300,000 records a night: an array of
-    /// cell strings joined per record was a tenth of the CSV set's time).
+    /// One record with its line end, grown in one string: an array of cell strings joined for
+    /// each record was among the CSV writer's largest costs (about 430,000 records a night at 10,000 accounts).
     public func record(_ cells: [Cell]) -> String {
         var line = ""
         line.reserveCapacity(cells.count * 16)
