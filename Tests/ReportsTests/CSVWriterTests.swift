@@ -28,6 +28,63 @@ import Testing
         #expect(record == "a,\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\",1\r\n")
     }
 
+    /// Records of text made of the awkward pieces (separators, quotes, every line break, a
+    /// formula start, non-ASCII) read back, by a plain RFC 4180 reader, as the same cells: the
+    /// neutralised ones with their leading `'`.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func recordsOfAwkwardTextReadBackAsTheirCells(seed: UInt64) throws {
+        let pieces = [",", "\"", "\r", "\n", "\r\n", "=", "+", "é", "a", " ", "\t", "🙂"]
+        var random = SplitMix64(seed: seed)
+        for _ in 0..<300 {
+            let texts = (0..<3).map { _ in
+                (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            }
+            let record = writer.record(texts.map(Cell.text))
+            let parsed = try #require(Self.readRecords(record).first)
+            #expect(Self.readRecords(record).count == 1, "one record: \(record.debugDescription)")
+            #expect(parsed == texts.map(CSVWriter.neutralise), "\(record.debugDescription)")
+        }
+    }
+
+    /// RFC 4180 as a strict reader takes it: CRLF ends a record outside quotes, `""` is a quote inside.
+    static func readRecords(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    if index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        index += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(byte)
+                }
+            } else if byte == UInt8(ascii: "\"") && field.isEmpty {
+                quoted = true
+            } else if byte == UInt8(ascii: ",") {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field = []
+            } else if byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A {
+                fields.append(String(decoding: field, as: UTF8.self))
+                records.append(fields)
+                (fields, field) = ([], [])
+                index += 1
+            } else {
+                field.append(byte)
+            }
+            index += 1
+        }
+        return records
+    }
+
     @Test(arguments: [
         ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
         ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
