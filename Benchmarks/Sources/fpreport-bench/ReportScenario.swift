@@ -21,6 +21,25 @@ enum ReportScenario {
              "\(totals.events) events, \(totals.batches) batches")
     }
 
+    /// Times making 1,000 empty files beside the report's folder, and says so: about 50 ms
+    /// normally, but right after many files there were deleted, ext4 passes over the freed
+    /// inodes for minutes and each new file costs a few tenths of a millisecond more, which the
+    /// report's 10,000 files would carry into every figure. Returns the probe's folder, for the
+    /// caller to remove once the reports are written (removing it now would cause just that).
+    static func probeFileCreation(beside report: URL, history: String) throws -> URL {
+        let probe = report.deletingLastPathComponent().appendingPathComponent(".fpreport-bench-probe-\(getpid())")
+        try FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        let started = ContinuousClock.now
+        for index in 0..<1_000 {
+            let descriptor = open(probe.appendingPathComponent("f\(index)").path, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        let seconds = (ContinuousClock.now - started).inSeconds
+        emit("report, \(history)", "creating 1,000 empty files beside the report", seconds, "s",
+             seconds > 0.2 ? "SLOW: recently deleted files nearby? every figure below includes it" : "about 0.05 normally")
+        return probe
+    }
+
     static func label(_ accounts: Int, _ nights: Int) -> String {
         "\(accounts) accounts × \(nights) nights (≈4 new batches a day each)"
     }
@@ -64,6 +83,8 @@ enum ReportScenario {
         let keep = ProcessInfo.processInfo.environment["FPREPORT_BENCH_KEEP"]
         let full = keep.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("full")
         try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
+        let probe = try probeFileCreation(beside: full, history: history)
+        defer { try? FileManager.default.removeItem(at: probe) }
         var files: [String] = []
         let writing = try Measure.runSync { files = try ReportBuilder(formats: Set(formats)).write(data, into: full) }
         let bytes = files.reduce(0) { total, file in
