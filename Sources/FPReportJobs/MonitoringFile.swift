@@ -33,8 +33,12 @@ public struct MonitoringFile: Sendable {
     }
 
     public func write(_ run: Run) throws {
-        let previous = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Self.lastSuccess(in: $0, job: run.job) }
-        let text = Self.render(run, lastSuccess: run.exitCode == 0 ? run.finished.timeIntervalSince1970 : previous)
+        let previous = try? String(contentsOfFile: path, encoding: .utf8)
+        let lastSuccess = run.exitCode == 0 ? run.finished.timeIntervalSince1970 : previous.flatMap { Self.lastSuccess(in: $0, job: run.job) }
+        // `collect` and `nightly` share the file (the example crontab runs both with one
+        // configuration): each keeps the other's samples, or an alert on the nightly's last
+        // success would see it vanish at the next collection.
+        let text = Self.render(run, lastSuccess: lastSuccess, others: previous.map { Self.otherJobs(in: $0, than: run.job) } ?? [:])
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
@@ -46,29 +50,64 @@ public struct MonitoringFile: Sendable {
         }
     }
 
-    static func render(_ run: Run, lastSuccess: Double?) -> String {
-        let job = "job=\"\(run.job)\""
-        var out = ""
-        func metric(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            out += "# HELP fpreport_\(name) \(help)\n# TYPE fpreport_\(name) gauge\n"
-            for sample in samples { out += "fpreport_\(name){\(job)\(sample.labels)} \(sample.value)\n" }
-        }
-        metric("last_run_finish_timestamp_seconds", "When the last run ended (Unix time).", [("", seconds(run.finished))])
-        if let lastSuccess {
-            metric("last_success_timestamp_seconds", "When a run last ended with exit code 0 (Unix time).", [("", String(Int64(lastSuccess)))])
-        }
-        metric("last_run_exit_code", "Exit code of the last run: 0 ok, 1 some accounts failed, 2 failed, 64 usage, 75 locked.",
-               [("", String(run.exitCode))])
-        metric("last_run_duration_seconds", "How long the last run took.",
-               [("", String(format: "%.3f", run.finished.timeIntervalSince(run.started)))])
+    /// The file's metric families, in the order it lists them, with their help texts.
+    static let families: [(name: String, help: String)] = [
+        ("last_run_finish_timestamp_seconds", "When the last run ended (Unix time)."),
+        ("last_success_timestamp_seconds", "When a run last ended with exit code 0 (Unix time)."),
+        ("last_run_exit_code", "Exit code of the last run: 0 ok, 1 some accounts failed, 2 failed, 64 usage, 75 locked."),
+        ("last_run_duration_seconds", "How long the last run took."),
+        ("last_run_accounts", "Accounts of the last run by outcome."),
+        ("last_run_requests", "HTTP requests the last run sent."),
+        ("last_run_retries", "Requests of the last run that were retries."),
+        ("last_run_rate_limited_responses", "429 answers the last run received."),
+    ]
+
+    /// The file for `run`, with `others`' sample lines (by family, see ``otherJobs(in:than:)``)
+    /// kept in their families: the text format wants each family's samples under one header.
+    static func render(_ run: Run, lastSuccess: Double?, others: [String: [(job: String, lines: [String])]] = [:]) -> String {
+        var ours: [String: [(labels: String, value: String)]] = [:]
+        ours["last_run_finish_timestamp_seconds"] = [("", seconds(run.finished))]
+        if let lastSuccess { ours["last_success_timestamp_seconds"] = [("", String(Int64(lastSuccess)))] }
+        ours["last_run_exit_code"] = [("", String(run.exitCode))]
+        ours["last_run_duration_seconds"] = [("", String(format: "%.3f", run.finished.timeIntervalSince(run.started)))]
         if let report = run.report {
-            metric("last_run_accounts", "Accounts of the last run by outcome.",
-                   FetchOutcome.allCases.map { (",outcome=\"\($0.rawValue)\"", String(report.outcomes[$0] ?? 0)) })
-            metric("last_run_requests", "HTTP requests the last run sent.", [("", String(report.totals.requests))])
-            metric("last_run_retries", "Requests of the last run that were retries.", [("", String(report.totals.retries))])
-            metric("last_run_rate_limited_responses", "429 answers the last run received.", [("", String(report.totals.rateLimited))])
+            ours["last_run_accounts"] = FetchOutcome.allCases.map { (",outcome=\"\($0.rawValue)\"", String(report.outcomes[$0] ?? 0)) }
+            ours["last_run_requests"] = [("", String(report.totals.requests))]
+            ours["last_run_retries"] = [("", String(report.totals.retries))]
+            ours["last_run_rate_limited_responses"] = [("", String(report.totals.rateLimited))]
+        }
+        var out = ""
+        for (name, help) in families {
+            let mine = (ours[name] ?? []).map { "fpreport_\(name){job=\"\(run.job)\"\($0.labels)} \($0.value)" }
+            // Every job's samples, jobs in name order, so the file's bytes do not depend on which ran last.
+            let jobs = ((others[name] ?? []) + (mine.isEmpty ? [] : [(job: run.job, lines: mine)])).sorted { $0.job < $1.job }
+            guard !jobs.isEmpty else { continue }
+            out += "# HELP fpreport_\(name) \(help)\n# TYPE fpreport_\(name) gauge\n"
+            for job in jobs { out += job.lines.map { $0 + "\n" }.joined() }
         }
         return out
+    }
+
+    /// The sample lines of jobs other than `job` in a file this type wrote, by family and job;
+    /// lines of families it does not write (or not in its shape) are dropped.
+    static func otherJobs(in text: String, than job: String) -> [String: [(job: String, lines: [String])]] {
+        let known = Set(families.map(\.name))
+        var kept: [String: [(job: String, lines: [String])]] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("fpreport_") {
+            guard let brace = line.firstIndex(of: "{") else { continue }
+            let name = String(line[line.index(line.startIndex, offsetBy: "fpreport_".count)..<brace])
+            let labels = line[line.index(after: brace)...]
+            guard known.contains(name), labels.hasPrefix("job=\""),
+                  let end = labels.dropFirst("job=\"".count).firstIndex(of: "\"") else { continue }
+            let other = String(labels[labels.index(labels.startIndex, offsetBy: "job=\"".count)..<end])
+            guard other != job else { continue }
+            if let index = kept[name, default: []].firstIndex(where: { $0.job == other }) {
+                kept[name]![index].lines.append(String(line))
+            } else {
+                kept[name, default: []].append((job: other, lines: [String(line)]))
+            }
+        }
+        return kept
     }
 
     private static func seconds(_ date: Date) -> String { String(Int64(date.timeIntervalSince1970.rounded(.down))) }

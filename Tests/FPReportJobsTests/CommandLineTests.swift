@@ -189,7 +189,11 @@ import Testing
         let nightly = try await CommandRunner.run(
             ["nightly", "--config", config, "--max-failed", "1"], environment: ["FIRSTPROMOTER_API_KEY": Self.secret])
         #expect(nightly.status == 0, "\(nightly.stderr)")
-        #expect(try samples()["fpreport_last_run_exit_code{job=\"nightly\"}"] == 0)
+        let third = try samples()
+        #expect(third["fpreport_last_run_exit_code{job=\"nightly\"}"] == 0)
+        // and the collections' samples stay beside it: an alert on either job keeps its data
+        #expect(third["fpreport_last_run_exit_code{job=\"collect\"}"] == 2)
+        #expect(third["fpreport_last_success_timestamp_seconds{job=\"collect\"}"] == success)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("metrics")) == ["fpreport.prom"])
         await server.stop()
     }
