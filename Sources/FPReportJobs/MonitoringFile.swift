@@ -34,7 +34,8 @@ public struct MonitoringFile: Sendable {
 
     public func write(_ run: Run) throws {
         let previous = try? String(contentsOfFile: path, encoding: .utf8)
-        let lastSuccess = run.exitCode == 0 ? run.finished.timeIntervalSince1970 : previous.flatMap { Self.lastSuccess(in: $0, job: run.job) }
+        let lastSuccess = run.exitCode == 0
+            ? run.finished.timeIntervalSince1970 : previous.flatMap { Self.lastSuccess(in: $0, job: run.job) }
         // `collect` and `nightly` share the file (the example crontab runs both with one
         // configuration): each keeps the other's samples, or an alert on the nightly's last
         // success would see it vanish at the next collection.

@@ -68,9 +68,8 @@ public final class Worksheet {
 
     /// Sets the width (in characters) of columns `first...last`, with an optional default format.
     public func setColumns(_ first: Int, _ last: Int, width: Double, format: CellFormat? = nil) throws {
-        try check(
-            worksheet_set_column(try open("sheet \(name), column widths"), lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)),
-            "sheet \(name), column widths")
+        let what = "sheet \(name), column widths"
+        try check(worksheet_set_column(try open(what), lxw_col_t(first), lxw_col_t(last), width, workbook.format(format)), what)
     }
 
     public func freezePanes(row: Int, column: Int) {
@@ -79,16 +78,17 @@ public final class Worksheet {
     }
 
     public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws {
+        let what = "sheet \(name), autofilter"
         try check(
-            worksheet_autofilter(try open("sheet \(name), autofilter"), lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
-            "sheet \(name), autofilter")
+            worksheet_autofilter(try open(what), lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
+            what)
     }
 
     /// Suppresses Excel's "number stored as text" warning on a range (ids are text on purpose).
     public func ignoreNumbersStoredAsText(range: String) throws {
-        try range.withCString {
-            try check(worksheet_ignore_errors(try open("sheet \(name), ignore errors"), UInt8(LXW_IGNORE_NUMBER_STORED_AS_TEXT.rawValue), $0), "sheet \(name), ignore errors")
-        }
+        let what = "sheet \(name), ignore errors"
+        let sheet = try open(what)
+        try range.withCString { try check(worksheet_ignore_errors(sheet, UInt8(LXW_IGNORE_NUMBER_STORED_AS_TEXT.rawValue), $0), what) }
     }
 
     /// A two-colour scale over a column range from `low` (at 0) to `high` (at `maximum` and above).
