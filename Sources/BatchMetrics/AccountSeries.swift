@@ -132,10 +132,11 @@ public struct AccountSeries: Sendable {
 
     /// The series of `ids` only (those that have one).
     public func restricted(to ids: Set<String>) -> AccountSeries {
-        let kept = rows.filter { ids.contains($0.key) }.sorted { $0.value < $1.value }
-        let old = kept.map(\.value)
+        // Looked up by the scope's own ids: a manager's series costs their accounts, not the fleet's.
+        let kept = ids.compactMap { id in rows[id].map { (id: id, row: $0) } }.sorted { $0.row < $1.row }
+        let old = kept.map(\.row)
         return AccountSeries(
-            days: days, rows: Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.key, $0) }),
+            days: days, rows: Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.id, $0) }),
             fetched: fetched.rows(old), entered: entered.rows(old), gains: gains.rows(old), atEnd: atEnd.rows(old),
             countsKnown: countsKnown.rows(old), counted: counted.rows(old))
     }

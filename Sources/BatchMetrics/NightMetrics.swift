@@ -181,14 +181,7 @@ extension NightMetrics {
     /// The figures of the scope that `ids` make (SPEC section 4, Scopes): their accounts, batches,
     /// fetches and terminal times alone, with the scope's own figures computed from those.
     public func scoped(to ids: Set<String>) -> NightMetrics {
-        var night = self
-        night.accounts = accounts.filter { ids.contains($0.accountID) }
-        night.batches = batches.filter { ids.contains($0.accountID) }
-        night.flagged = flagged.filter { ids.contains($0.accountID) }
-        night.fetches = fetches.filter { ids.contains($0.accountID) }
-        night.terminalDurations = terminalDurations.filter { ids.contains($0.accountID) }
-        night.computeScopeFigures()
-        return night
+        Scopes(self, count: 1) { ids.contains($0) ? 0 : nil }.night(0)
     }
 
     /// The figures of the scope as a whole, from its accounts' parts: per status the batches at

@@ -100,9 +100,10 @@ public struct ReportBuilder: Sendable {
         if (html || xlsx) && !managers.isEmpty {
             try Self.createDirectory(folder.appendingPathComponent("managers"))
             // Each manager's report is computed once and rendered in both formats; managers in parallel.
+            let scopes = ManagerScopes(data, managers: managers)
             let perManager = try Parallel.map(managers.indices) { position -> [String] in
                 let manager = managers[position]
-                let scoped = data.scoped(toManager: manager)
+                let scoped = scopes.report(position)
                 var files = html ? try writeScopePage(FleetPage(data: scoped, manager: manager), into: folder) : []
                 if xlsx {
                     let name = "managers/\(Slug.make(manager)).xlsx"

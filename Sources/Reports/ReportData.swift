@@ -32,13 +32,9 @@ public struct ReportData: Sendable {
 
     /// The report of one manager's accounts (their own workbook and page): every figure computed
     /// from those accounts alone, by the rules the fleet's are (SPEC section 4, Scopes).
+    /// For every manager of a report, ``ManagerScopes`` finds them all in one pass.
     public func scoped(toManager manager: String) -> ReportData {
-        let ids = Set(night.accounts.filter { $0.manager == manager }.map(\.accountID))
-        var data = ReportData(
-            night: night.scoped(to: ids), trends: trends.scoped(to: ids), thresholds: thresholds, scope: manager,
-            toolVersion: toolVersion)
-        data.minimumFinishedForRanking = minimumFinishedForRanking
-        return data
+        ManagerScopes(self, managers: [manager]).report(0)
     }
 
     /// Managers named by the accounts, sorted; accounts with no manager get no workbook of their own.

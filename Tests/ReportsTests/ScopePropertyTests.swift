@@ -16,16 +16,20 @@ import Testing
     func aManagersReportIsTheFleetReportOfTheirAccountsAlone(seed: UInt64) async throws {
         let world = RandomHistory(seed: seed)
         let everyone = try await world.store()
-        for manager in world.managers {
-            let theirs = try await world.store(only: { $0.manager == manager })
-            for date in world.reportDates {
-                let scoped = try await world.report(everyone, date: date).scoped(toManager: manager)
-                let alone = try await world.report(theirs, date: date, scope: manager)
+        var theirs: [SQLiteHistoryStore] = []
+        for manager in world.managers { theirs.append(try await world.store(only: { $0.manager == manager })) }
+        for date in world.reportDates {
+            // Every manager at once, as a report writes them (one pass over the night for all).
+            let scopes = ManagerScopes(try await world.report(everyone, date: date), managers: world.managers)
+            for (position, manager) in world.managers.enumerated() {
+                let scoped = scopes.report(position)
+                let alone = try await world.report(theirs[position], date: date, scope: manager)
                 let csv = CSVWriter(timeZone: world.zone)
                 for (mine, expected) in zip(ReportTables.all(scoped), ReportTables.all(alone)) {
                     #expect(csv.render(mine) == csv.render(expected), "seed \(seed), \(manager), \(date), \(mine.name).csv")
                 }
                 #expect(scoped.night.batches == alone.night.batches, "seed \(seed), \(manager), \(date)")
+                #expect(scoped.scope == manager)
             }
         }
     }
