@@ -24,14 +24,20 @@ public struct SyntheticHistory: Sendable {
     /// The first night's run time.
     public var start: UnixSeconds
     public var seed: UInt64
+    /// How many managers share the accounts, in turn (`Manager 1`, `Manager 2`, … `Manager 0`).
+    public var managers: Int
 
-    public init(accounts: Int, nights: Int, arrivalsPerDay: Double = 4, stuckShare: Double = 0.01, start: UnixSeconds, seed: UInt64 = 1) {
+    public init(
+        accounts: Int, nights: Int, arrivalsPerDay: Double = 4, stuckShare: Double = 0.01, start: UnixSeconds, seed: UInt64 = 1,
+        managers: Int = 10
+    ) {
         self.accounts = accounts
         self.nights = nights
         self.arrivalsPerDay = arrivalsPerDay
         self.stuckShare = stuckShare
         self.start = start
         self.seed = seed
+        self.managers = max(1, managers)
     }
 
     /// What `write(into:)` wrote.
@@ -104,8 +110,8 @@ public struct SyntheticHistory: Sendable {
                 nextArrival: Double(start - 3 * 86_400), nextID: 1000 + Int(rng.next() % 90_000) * 10)
         }
         let insertAccount = try db.makeStatement(sql: "INSERT INTO accounts VALUES (?, ?, ?, ?, ?)")
-        for account in fleet {
-            try insertAccount.execute(arguments: [account.id, "Account \(account.id)", "Manager \(account.id.suffix(1))", start, last])
+        for (index, account) in fleet.enumerated() {
+            try insertAccount.execute(arguments: [account.id, "Account \(account.id)", "Manager \((index + 1) % managers)", start, last])
         }
         let insertRun = try db.makeStatement(sql: """
             INSERT INTO runs (id, as_of, started_at, finished_at, status, accounts_total, accounts_ok, tool_version, config_digest)

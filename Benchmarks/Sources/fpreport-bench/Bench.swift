@@ -30,9 +30,10 @@ struct Bench {
             try await StoreScenario.run(accounts: value("--accounts", 10_000))
         case "generate":
             // --stuck-share 0: no batch stuck for good, so the open set does not grow with the nights.
+            // --managers N: the accounts shared by N managers (10 by default), each with a workbook and a page.
             try await ReportScenario.generate(
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90),
-                stuckShare: text("--stuck-share").flatMap(Double.init) ?? 0.01, database: database)
+                stuckShare: text("--stuck-share").flatMap(Double.init) ?? 0.01, managers: value("--managers", 10), database: database)
         case "postgres":
             try await PostgresScenarios.run(
                 accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30),

@@ -11,10 +11,10 @@ enum ReportScenario {
     static let start: Int64 = 1_790_000_000
 
     /// Writes the synthetic history into `database` (its own process, so its memory is not the report's).
-    static func generate(accounts: Int, nights: Int, stuckShare: Double = 0.01, database: String) async throws {
+    static func generate(accounts: Int, nights: Int, stuckShare: Double = 0.01, managers: Int = 10, database: String) async throws {
         try? FileManager.default.removeItem(atPath: database)
         let store = try SQLiteHistoryStore(path: database)
-        let synthetic = SyntheticHistory(accounts: accounts, nights: nights, stuckShare: stuckShare, start: start)
+        let synthetic = SyntheticHistory(accounts: accounts, nights: nights, stuckShare: stuckShare, start: start, managers: managers)
         var totals = SyntheticHistory.Totals()
         let generation = try await Measure.run { totals = try await synthetic.write(into: store) }
         emit("synthetic history, \(label(accounts, nights))", "generation", generation.wall, "s",
