@@ -104,6 +104,9 @@ struct Bench {
             ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
             ["generate", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
             ["report", "--accounts", String(1000 / scale), "--nights", String(90 / (quick ? 3 : 1))],
+            // The fleet shared by 200 managers, 50 accounts each: each manager is a workbook and a page.
+            ["generate", "--accounts", String(10_000 / scale), "--nights", "30", "--managers", String(200 / scale)],
+            ["report", "--accounts", String(10_000 / scale), "--nights", "30"],
         ]
         if PostgresScenarios.serverURL != nil {
             // The same 30-night history moved into PostgreSQL and reported from there (make bench starts a server).

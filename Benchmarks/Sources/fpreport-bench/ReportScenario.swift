@@ -17,7 +17,7 @@ enum ReportScenario {
         let synthetic = SyntheticHistory(accounts: accounts, nights: nights, stuckShare: stuckShare, start: start, managers: managers)
         var totals = SyntheticHistory.Totals()
         let generation = try await Measure.run { totals = try await synthetic.write(into: store) }
-        emit("synthetic history, \(label(accounts, nights))", "generation", generation.wall, "s",
+        emit("synthetic history, \(label(accounts, nights, managers: managers))", "generation", generation.wall, "s",
              "\(totals.events) events, \(totals.batches) batches")
     }
 
@@ -40,8 +40,9 @@ enum ReportScenario {
         return probe
     }
 
-    static func label(_ accounts: Int, _ nights: Int) -> String {
-        "\(accounts) accounts × \(nights) nights (≈4 new batches a day each)"
+    /// A history's sizes, as every scenario's name carries them (results are grouped by name).
+    static func label(_ accounts: Int, _ nights: Int, managers: Int = 10) -> String {
+        "\(accounts) accounts × \(nights) nights (≈4 new batches a day each)" + (managers == 10 ? "" : ", \(managers) managers")
     }
 
     /// Metrics and every format over a history that `generate` wrote.
@@ -60,7 +61,8 @@ enum ReportScenario {
             .appendingPathComponent("fpreport-bench-report-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if scratch == nil { try? FileManager.default.removeItem(at: folder) } }
-        let history = label(accounts, nights) + backend
+        let managers = Set(try await store.accounts().map(\.manager).filter { !$0.isEmpty }).count
+        let history = label(accounts, nights, managers: managers) + backend
 
         let zone = TimeZone(identifier: "UTC")!
         let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)
