@@ -32,7 +32,33 @@ public struct MonitoringFile: Sendable {
         }
     }
 
-    public func write(_ run: Run) throws {
+    /// What a run holds while it reads, merges and replaces the file: the folder itself, which
+    /// every writer of the file opens alike and which, unlike the file, is not replaced (and no
+    /// lock file is left where node_exporter reads).
+    var lockPath: String { URL(fileURLWithPath: path).deletingLastPathComponent().path }
+
+    public func write(_ run: Run) throws { try write(run, whileLocked: {}) }
+
+    /// `whileLocked` runs after the file is read and before it is replaced (where tests look at the lock).
+    func write(_ run: Run, whileLocked: () -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Runs take turns: a collection that finds the history locked (exit 75) can end at the
+        // very moment the nightly does, and without turns one would merge the file as it was
+        // before the other's samples and replace them. A turn is waited for 5 s at most: a run's
+        // samples are worth more than the order of two writes.
+        let lock = open(lockPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
+        var waited = 0
+        while lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0 && waited < 500 {
+            waited += 1
+            usleep(10_000)
+        }
         let previous = try? String(contentsOfFile: path, encoding: .utf8)
         let lastSuccess = run.exitCode == 0
             ? run.finished.timeIntervalSince1970 : previous.flatMap { Self.lastSuccess(in: $0, job: run.job) }
@@ -40,8 +66,7 @@ public struct MonitoringFile: Sendable {
         // configuration): each keeps the other's samples, or an alert on the nightly's last
         // success would see it vanish at the next collection.
         let text = Self.render(run, lastSuccess: lastSuccess, others: previous.map { Self.otherJobs(in: $0, than: run.job) } ?? [:])
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        whileLocked()
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         try Data(text.utf8).write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {

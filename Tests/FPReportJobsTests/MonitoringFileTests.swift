@@ -59,6 +59,31 @@ import Testing
         #expect(helps.values.allSatisfy { $0 == 1 })
     }
 
+    /// Two runs ending at once (a locked-out collection and the nightly) take turns: the file is
+    /// read, merged and replaced under a lock, so neither merges a file the other is replacing.
+    @Test func aRunReadsMergesAndReplacesTheFileUnderALock() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let file = MonitoringFile(path: folder.path("fpreport.prom"))
+        try file.write(run("nightly", exit: 0, at: 1_000))
+        var othersLockedOut = false
+        try file.write(run("collect", exit: 75, at: 2_000), whileLocked: {
+            // Another process's attempt, as a second open file description: refused while this run holds it.
+            let other = open(file.lockPath, O_RDONLY | O_DIRECTORY)
+            defer { close(other) }
+            othersLockedOut = other >= 0 && flock(other, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+        })
+        #expect(othersLockedOut)
+        // Released after: the next run takes it at once.
+        let next = open(file.lockPath, O_RDONLY | O_DIRECTORY)
+        defer { close(next) }
+        #expect(flock(next, LOCK_EX | LOCK_NB) == 0)
+        let samples = try read(file.path).samples
+        #expect(samples["fpreport_last_success_timestamp_seconds{job=\"nightly\"}"] == "1000")
+        #expect(samples["fpreport_last_run_exit_code{job=\"collect\"}"] == "75")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["fpreport.prom"])
+    }
+
     @Test func theFileDoesNotDependOnWhichJobRanLast() throws {
         let collect = run("collect", exit: 0, at: 2_000)
         let nightly = run("nightly", exit: 1, at: 1_000)
