@@ -102,7 +102,10 @@ struct WorkbookReport {
         for (index, column) in table.columns.enumerated() {
             try sheet.write(header(column), row: 0, column: index, format: Self.header)
         }
-        for (column, width) in widths(table).enumerated() {
+        // The rows the widths are measured on are made once and written from the same array: a
+        // table's rows are made as they are read, and a manager's small tables were made twice.
+        let measured = Array(table.rows.prefix(Self.widthSample))
+        for (column, width) in widths(table, measuring: measured).enumerated() {
             try sheet.setColumns(column, column, width: width)
         }
         let shown = rowsShown(table)
@@ -116,7 +119,7 @@ struct WorkbookReport {
             try sheet.colorScale(firstRow: 1, lastRow: lastRow, column: rate, lowColor: 0xF8FBF4, highColor: 0xE06666, maximum: 0.5)
         }
         for index in 0..<shown {
-            for (column, cell) in table.rows[index].enumerated() {
+            for (column, cell) in (index < measured.count ? measured[index] : table.rows[index]).enumerated() {
                 try write(cell, to: sheet, row: index + 1, column: column, styles: styles)
             }
         }
@@ -154,20 +157,25 @@ struct WorkbookReport {
         column.format == .timestamp || column.format == .date ? "\(column.label) (\(data.timeZone.reportName))" : column.label
     }
 
-    /// Widths in characters from the longest rendered value of the first 2,000 rows (the C
-    /// library has no autofit). One pass: each row is made once, not once per column.
-    func widths(_ table: Table) -> [Double] {
+    /// How many of a table's first rows its column widths are measured on.
+    static let widthSample = 2000
+
+    /// Widths in characters from the longest rendered value of `rows`, the table's first
+    /// ``widthSample`` (the C library has no autofit). One pass: each row is read once, not once per column.
+    func widths(_ table: Table, measuring rows: [[Cell]]) -> [Double] {
         var longest = table.columns.map { declared in
             let header = header(declared).count
             return declared.format == .timestamp ? max(min(header, 22), 17) : header
         }
-        for row in table.rows.prefix(2000) {
+        for row in rows {
             for (column, cell) in row.enumerated() {
                 let length: Int
                 switch cell {
-                case .text(let text): length = text.count
+                // Measured without making strings: ASCII text is as long as its bytes (counting
+                // characters walks each one), and a number as long as its digits.
+                case .text(let text): length = text.utf8.contains(where: { $0 >= 0x80 }) ? text.count : text.utf8.count
                 case .date: length = 10
-                case .integer(let value): length = String(value).count + 1
+                case .integer(let value): length = Self.digits(value) + 1
                 case .fraction: length = 7
                 case .decimal(let value): length = FixedPoint.format(value, digits: 2).count + 1
                 case .timestamp: length = 17
@@ -177,6 +185,16 @@ struct WorkbookReport {
             }
         }
         return longest.map { Double(min(max($0, 6), 60)) + 2 }
+    }
+
+    /// How many characters `value` is written with, its minus sign included.
+    static func digits(_ value: Int) -> Int {
+        var (count, rest) = (value < 0 ? 2 : 1, value.magnitude)
+        while rest >= 10 {
+            count += 1
+            rest /= 10
+        }
+        return count
     }
 
     // MARK: Summary
