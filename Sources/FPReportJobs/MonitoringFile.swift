@@ -39,8 +39,9 @@ public struct MonitoringFile: Sendable {
 
     public func write(_ run: Run) throws { try write(run, whileLocked: {}) }
 
-    /// `whileLocked` runs after the file is read and before it is replaced (where tests look at the lock).
-    func write(_ run: Run, whileLocked: () -> Void) throws {
+    /// `whileLocked` runs after the file is read and before it is replaced (where tests look at
+    /// the lock); another run's lock is waited for `waitSteps` × 10 ms at most.
+    func write(_ run: Run, waitSteps: Int = 500, whileLocked: () -> Void) throws {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Runs take turns: a collection that finds the history locked (exit 75) can end at the
@@ -54,8 +55,11 @@ public struct MonitoringFile: Sendable {
                 close(lock)
             }
         }
+        // Only a lock held by another run is waited for: a folder that cannot be locked at all
+        // (some network file systems) is written as before, at once.
         var waited = 0
-        while lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0 && waited < 500 {
+        while lock >= 0 && waited < waitSteps {
+            if flock(lock, LOCK_EX | LOCK_NB) == 0 || (errno != EWOULDBLOCK && errno != EINTR) { break }
             waited += 1
             usleep(10_000)
         }

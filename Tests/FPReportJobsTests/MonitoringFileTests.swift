@@ -84,6 +84,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["fpreport.prom"])
     }
 
+    /// A run that finds the lock held for good (a hung process) waits its time, then writes:
+    /// its samples are not lost to a lock.
+    @Test func aLockHeldForGoodDelaysARunButDoesNotLoseIt() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let file = MonitoringFile(path: folder.path("fpreport.prom"))
+        let holder = open(file.lockPath, O_RDONLY | O_DIRECTORY)
+        defer { close(holder) }
+        #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)
+        var ranLocked = false
+        try file.write(run("nightly", exit: 0, at: 1_000), waitSteps: 3, whileLocked: { ranLocked = true })
+        #expect(ranLocked)
+        #expect(try read(file.path).samples["fpreport_last_success_timestamp_seconds{job=\"nightly\"}"] == "1000")
+    }
+
     @Test func theFileDoesNotDependOnWhichJobRanLast() throws {
         let collect = run("collect", exit: 0, at: 2_000)
         let nightly = run("nightly", exit: 1, at: 1_000)
