@@ -22,7 +22,7 @@ public enum ConfigLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigError(file: file, "not valid YAML: \(error)")
+            throw syntaxError(error, file: file)
         }
         guard let root else { throw ConfigError(file: file, "the file is empty; see config/fpreport.example.yaml") }
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
@@ -167,6 +167,29 @@ public enum ConfigLoader {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL.path }
         return folder.appendingPathComponent(expanded).standardizedFileURL.path
+    }
+
+    /// Where and why the YAML does not parse, without the text of the line: Yams' own description
+    /// quotes the line in full, which may be a pasted key or a 200,000-character line.
+    static func syntaxError(_ error: any Error, file: String) -> ConfigError {
+        func located(_ problem: String, _ mark: Mark, _ context: YamlError.Context?) -> ConfigError {
+            var message = "not valid YAML at column \(mark.column): \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+            return ConfigError(file: file, line: mark.line, message)
+        }
+        switch error as? YamlError {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return located(problem, mark, context)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { Excerpt.make($0, limit: 40) }.joined(separator: ", ")
+            return ConfigError(file: file, line: context.mark.line, "not valid YAML: duplicated key \(keys)")
+        case .reader(let problem, _, _, _):
+            return ConfigError(file: file, "not valid YAML: \(problem)")
+        default:
+            return ConfigError(file: file, "not valid YAML")
+        }
     }
 
     static func reason(_ error: any Error) -> String {

@@ -91,12 +91,27 @@ import Testing
          "/etc/fpreport/fpreport.yaml:1: database_password_env: expected the name of an environment variable"),
         ("accounts: []\n", "/etc/fpreport/fpreport.yaml: accounts: no accounts configured; list them under accounts: or name a CSV in accounts_file:"),
         ("", "/etc/fpreport/fpreport.yaml: the file is empty; see config/fpreport.example.yaml"),
-        ("accounts: [\n", "/etc/fpreport/fpreport.yaml: not valid YAML"),
+        ("accounts: [\n", "/etc/fpreport/fpreport.yaml:2: not valid YAML at column 1: did not find expected node content"),
+        ("accounts: [{id: a}]\naccounts: [{id: b}]\n", "/etc/fpreport/fpreport.yaml:1: not valid YAML: duplicated key accounts"),
         ("- just\n- a list\n", "/etc/fpreport/fpreport.yaml:1: expected a mapping of keys (api, database, database_password_env, shared_run, reports, metrics, monitoring, accounts, accounts_file)"),
     ])
     func errorMessages(yaml: String, expected: String) {
         let message = error(yaml)
         #expect(message.hasPrefix(expected), "\(message)")
+    }
+
+    /// A key pasted where a variable's name goes, in a line that does not parse: the error says
+    /// where, and does not quote the line (it would land in cron's mail and the journal).
+    @Test(arguments: [
+        "api:\n  api_key_env: sk_live_0123: 456789\naccounts: [{id: a}]\n",
+        "api:\n  api_key_env: \"sk_live_0123456789\n  concurrency: 4\naccounts: [{id: a}]\n",
+    ])
+    func aSyntaxErrorDoesNotQuoteTheLine(yaml: String) {
+        let message = error(yaml)
+        #expect(message.hasPrefix("/etc/fpreport/fpreport.yaml:"), "\(message)")
+        #expect(message.contains("not valid YAML"), "\(message)")
+        #expect(!message.contains("sk_live"), "\(message)")
+        #expect(!message.contains("\n"), "\(message)")
     }
 
     @Test func aDatabaseAddressIsNeverEchoedWithItsPassword() {
