@@ -4,7 +4,7 @@ import GRDB
 import HistoryStore
 
 /// Writes a large, plausible history straight into the tables, for benchmarks and for tests that
-/// need a long history: `accounts` accounts observed once a night for `nights` nights.
+/// need a long history: `accounts` accounts observed `runsPerDay` times a day for `nights` days.
 ///
 /// It grows the way the real API's answers do (and the simulator's, whose arrival model it
 /// follows): each account gets a few new batches a day (about `arrivalsPerDay` on average, some
@@ -26,10 +26,13 @@ public struct SyntheticHistory: Sendable {
     public var seed: UInt64
     /// How many managers share the accounts, in turn (`Manager 1`, `Manager 2`, … `Manager 0`).
     public var managers: Int
+    /// Collections a day (the demo's is 4): the day's first at `start`'s time of day, the others
+    /// after it within the same day, so a night's report sees all of them.
+    public var runsPerDay: Int
 
     public init(
         accounts: Int, nights: Int, arrivalsPerDay: Double = 4, stuckShare: Double = 0.01, start: UnixSeconds, seed: UInt64 = 1,
-        managers: Int = 10
+        managers: Int = 10, runsPerDay: Int = 1
     ) {
         self.accounts = accounts
         self.nights = nights
@@ -38,6 +41,14 @@ public struct SyntheticHistory: Sendable {
         self.start = start
         self.seed = seed
         self.managers = max(1, managers)
+        self.runsPerDay = max(1, runsPerDay)
+    }
+
+    /// When run `index` (from 0) observes: `runsPerDay` runs spread over the 9 h 26 min after the
+    /// day's first (the benchmarks' `start` is at 14:13 UTC, so the last is before midnight).
+    func runTime(_ index: Int) -> UnixSeconds {
+        let (day, run) = index.quotientAndRemainder(dividingBy: runsPerDay)
+        return start + Int64(day) * 86_400 + Int64(run) * Int64(34_000 / runsPerDay)
     }
 
     /// What `write(into:)` wrote.
@@ -97,7 +108,8 @@ public struct SyntheticHistory: Sendable {
     func write(_ db: Database) throws -> Totals {
         var rng = SplitMix64(seed: seed)
         var totals = Totals()
-        let last = start + Int64(nights - 1) * 86_400
+        let runs = nights * runsPerDay
+        let last = runTime(runs - 1)
         var fleet: [Account] = (0..<accounts).map { index in
             // As the simulator: a few quiet accounts, most moderate, a few busy; a fifth troubled.
             let busy = rng.unit()
@@ -133,9 +145,9 @@ public struct SyntheticHistory: Sendable {
                                  last_progress_change_at, terminal_at, last_seen_run, last_event_at)
             VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
             """)
-        for night in 0..<nights {
-            let run = Int64(night + 1)
-            let at = start + Int64(night) * 86_400
+        for index in 0..<runs {
+            let run = Int64(index + 1)
+            let at = runTime(index)
             try insertRun.execute(arguments: [run, at, at, at + 600, accounts, accounts])
             for index in fleet.indices {
                 var account = fleet[index]
@@ -200,7 +212,7 @@ public struct SyntheticHistory: Sendable {
             for plan in account.open {
                 try insertBatch.execute(arguments: [
                     account.id, plan.id, plan.status.rawValue, plan.progress, plan.firstSeenAt, plan.statusSince, plan.progressSince,
-                    nil, Int64(nights), plan.lastEventAt,
+                    nil, Int64(runs), plan.lastEventAt,
                 ])
                 totals.batches += 1
             }

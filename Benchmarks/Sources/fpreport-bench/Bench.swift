@@ -31,9 +31,11 @@ struct Bench {
         case "generate":
             // --stuck-share 0: no batch stuck for good, so the open set does not grow with the nights.
             // --managers N: the accounts shared by N managers (10 by default), each with a workbook and a page.
+            // --runs-per-day N: N collections a day (1 by default; the demo's 4), all within the day.
             try await ReportScenario.generate(
                 accounts: value("--accounts", 10_000), nights: value("--nights", 90),
-                stuckShare: text("--stuck-share").flatMap(Double.init) ?? 0.01, managers: value("--managers", 10), database: database)
+                stuckShare: text("--stuck-share").flatMap(Double.init) ?? 0.01, managers: value("--managers", 10),
+                runsPerDay: value("--runs-per-day", 1), database: database)
         case "postgres":
             try await PostgresScenarios.run(
                 accounts: value("--accounts", 10_000), reportHistory: text("--history"), nights: value("--nights", 30),

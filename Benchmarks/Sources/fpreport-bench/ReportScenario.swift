@@ -11,13 +11,16 @@ enum ReportScenario {
     static let start: Int64 = 1_790_000_000
 
     /// Writes the synthetic history into `database` (its own process, so its memory is not the report's).
-    static func generate(accounts: Int, nights: Int, stuckShare: Double = 0.01, managers: Int = 10, database: String) async throws {
+    static func generate(
+        accounts: Int, nights: Int, stuckShare: Double = 0.01, managers: Int = 10, runsPerDay: Int = 1, database: String
+    ) async throws {
         try? FileManager.default.removeItem(atPath: database)
         let store = try SQLiteHistoryStore(path: database)
-        let synthetic = SyntheticHistory(accounts: accounts, nights: nights, stuckShare: stuckShare, start: start, managers: managers)
+        let synthetic = SyntheticHistory(
+            accounts: accounts, nights: nights, stuckShare: stuckShare, start: start, managers: managers, runsPerDay: runsPerDay)
         var totals = SyntheticHistory.Totals()
         let generation = try await Measure.run { totals = try await synthetic.write(into: store) }
-        emit("synthetic history, \(label(accounts, nights, managers: managers))", "generation", generation.wall, "s",
+        emit("synthetic history, \(label(accounts, nights, managers: managers, runsPerDay: runsPerDay))", "generation", generation.wall, "s",
              "\(totals.events) events, \(totals.batches) batches")
     }
 
@@ -41,8 +44,9 @@ enum ReportScenario {
     }
 
     /// A history's sizes, as every scenario's name carries them (results are grouped by name).
-    static func label(_ accounts: Int, _ nights: Int, managers: Int = 10) -> String {
+    static func label(_ accounts: Int, _ nights: Int, managers: Int = 10, runsPerDay: Int = 1) -> String {
         "\(accounts) accounts × \(nights) nights (≈4 new batches a day each)" + (managers == 10 ? "" : ", \(managers) managers")
+            + (runsPerDay == 1 ? "" : ", \(runsPerDay) runs a day")
     }
 
     /// Metrics and every format over a history that `generate` wrote.
@@ -62,10 +66,11 @@ enum ReportScenario {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if scratch == nil { try? FileManager.default.removeItem(at: folder) } }
         let managers = Set(try await store.accounts().map(\.manager).filter { !$0.isEmpty }).count
-        let history = label(accounts, nights, managers: managers) + backend
-
         let zone = TimeZone(identifier: "UTC")!
         let window = ReportWindow(containing: Date(unixSeconds: start + Int64(nights - 1) * 86_400), timeZone: zone)
+        let runsPerDay = try await store.runs(from: window.start, to: window.end).count
+        let history = label(accounts, nights, managers: managers, runsPerDay: runsPerDay) + backend
+
         let engine = MetricsEngine(history: store)
         var night: NightMetrics?
         var trends: Trends?
