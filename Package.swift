@@ -72,7 +72,11 @@ let package = Package(
         // The history in SQLite, through GRDB: the only module that sees SQL or a database handle.
         .target(
             name: "SQLiteHistory",
-            dependencies: ["FPModel", "HistoryStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FPModel", "HistoryStore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for reading millions of cells in place (SQLiteText).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
 
         // The history in PostgreSQL, through postgres-nio: the same tables and behaviour as SQLite's.

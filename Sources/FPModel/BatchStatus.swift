@@ -17,6 +17,27 @@ public enum BatchStatus: String, CaseIterable, Sendable, Hashable, Codable, Comp
         }
     }
 
+    /// The status whose raw value `bytes` spell, without making a string: for readers of
+    /// millions of rows. Nil for anything else, as `init(rawValue:)`.
+    @inlinable
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        let candidate: BatchStatus
+        switch bytes.first {
+        case UInt8(ascii: "p"): candidate = .pending
+        case UInt8(ascii: "i"): candidate = .inProgress
+        case UInt8(ascii: "c"): candidate = .completed
+        case UInt8(ascii: "f"): candidate = .failed
+        case UInt8(ascii: "s"): candidate = .stopped
+        default: return nil
+        }
+        // The raw values are literals, stored as UTF-8: compared buffer to buffer.
+        let equal = candidate.rawValue.utf8.withContiguousStorageIfAvailable { raw in
+            raw.count == bytes.count && zip(raw, bytes).allSatisfy { $0 == $1 }
+        }
+        guard equal ?? bytes.elementsEqual(candidate.rawValue.utf8) else { return nil }
+        self = candidate
+    }
+
     /// Whether the batch has finished and will not change again.
     public var isTerminal: Bool { lifecycleRank == 2 }
 

@@ -10,6 +10,14 @@ import Testing
         #expect(BatchStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .stopped])
     }
 
+    /// Read from bytes as from a string: every raw value, and nothing else.
+    @Test(arguments: BatchStatus.allCases.map(\.rawValue) + ["", "p", "pendin", "pendingg", "Pending", "in progress", "stopped ", "s\u{0}", "\u{FF}"])
+    func statusFromUTF8(text: String) {
+        var text = text
+        let fromBytes = text.withUTF8 { BatchStatus(utf8: $0) }
+        #expect(fromBytes == BatchStatus(rawValue: text))
+    }
+
     @Test func apiKeysNeverPrint() {
         let key = APIKey("  sk_live_very_secret\n")!
         #expect("\(key)" == "APIKey(redacted)")
