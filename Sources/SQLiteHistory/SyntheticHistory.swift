@@ -145,9 +145,9 @@ public struct SyntheticHistory: Sendable {
                                  last_progress_change_at, terminal_at, last_seen_run, last_event_at)
             VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
             """)
-        for index in 0..<runs {
-            let run = Int64(index + 1)
-            let at = runTime(index)
+        for runIndex in 0..<runs {
+            let run = Int64(runIndex + 1)
+            let at = runTime(runIndex)
             try insertRun.execute(arguments: [run, at, at, at + 600, accounts, accounts])
             for index in fleet.indices {
                 var account = fleet[index]
