@@ -30,11 +30,7 @@ public enum BatchStatus: String, CaseIterable, Sendable, Hashable, Codable, Comp
         case UInt8(ascii: "s"): candidate = .stopped
         default: return nil
         }
-        // The raw values are literals, stored as UTF-8: compared buffer to buffer.
-        let equal = candidate.rawValue.utf8.withContiguousStorageIfAvailable { raw in
-            raw.count == bytes.count && zip(raw, bytes).allSatisfy { $0 == $1 }
-        }
-        guard equal ?? bytes.elementsEqual(candidate.rawValue.utf8) else { return nil }
+        guard candidate.isSpelled(by: bytes) else { return nil }
         self = candidate
     }
 
@@ -47,4 +43,16 @@ public enum BatchStatus: String, CaseIterable, Sendable, Hashable, Codable, Comp
     }
 
     private var declarationIndex: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+}
+
+extension RawRepresentable where RawValue == String {
+    /// Whether `bytes` are this value's raw value in UTF-8, for the `init?(utf8:)` of enums read
+    /// by the million (the raw values are literals, already stored as UTF-8).
+    @inlinable
+    public func isSpelled(by bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let equal = rawValue.utf8.withContiguousStorageIfAvailable { raw in
+            raw.count == bytes.count && zip(raw, bytes).allSatisfy { $0 == $1 }
+        }
+        return equal ?? bytes.elementsEqual(rawValue.utf8)
+    }
 }

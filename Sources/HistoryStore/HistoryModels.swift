@@ -106,6 +106,22 @@ public enum BatchEventKind: String, Sendable, CaseIterable {
     case status
     case disappeared
     case reappeared
+
+    /// The kind whose raw value `bytes` spell, without making a string; nil for anything else.
+    @inlinable
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        let candidate: BatchEventKind
+        switch bytes.first {
+        case UInt8(ascii: "f"): candidate = .firstSeen
+        case UInt8(ascii: "p"): candidate = .progress
+        case UInt8(ascii: "s"): candidate = .status
+        case UInt8(ascii: "d"): candidate = .disappeared
+        case UInt8(ascii: "r"): candidate = .reappeared
+        default: return nil
+        }
+        guard candidate.isSpelled(by: bytes) else { return nil }
+        self = candidate
+    }
 }
 
 /// What one observation of a batch adds to the history, given what was stored of it (SPEC

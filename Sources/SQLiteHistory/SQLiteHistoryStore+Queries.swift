@@ -112,20 +112,25 @@ extension SQLiteHistoryStore {
     ) async throws -> State {
         try await read("cannot read batch events") { db in
             var state = initial()
-            let rows = try Row.fetchCursor(db, sql: """
+            // Read in place, as `groupCounts`: a month is 1.6 M events at 10,000 accounts, and the
+            // account id is made once per tally rather than per event.
+            let statement = try db.makeStatement(sql: """
                 SELECT account_id, observed_at, kind, status FROM batch_events
                 WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at, id
-                """, arguments: [start, end])
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: [start, end])
+            let handle = statement.sqliteStatement
             var current: EventTally?
-            while let row = try rows.next() {
-                guard let kind = BatchEventKind(rawValue: row[2]), let status = BatchStatus(rawValue: row[3]) else { continue }
-                let (account, observed): (String, UnixSeconds) = (row[0], row[1])
-                if let tally = current, tally.observedAt == observed, tally.kind == kind, tally.status == status, tally.accountID == account {
+            while try rows.next() != nil {
+                guard let kind = SQLiteText(handle, column: 2).eventKind, let status = SQLiteText(handle, column: 3).status else { continue }
+                let observed = sqlite3_column_int64(handle, 1)
+                let account = SQLiteText(handle, column: 0)
+                if let tally = current, tally.observedAt == observed, tally.kind == kind, tally.status == status, account.equals(tally.accountID) {
                     current?.count += 1
                     continue
                 }
                 if let tally = current { update(&state, tally) }
-                current = EventTally(accountID: account, observedAt: observed, kind: kind, status: status, count: 1)
+                current = EventTally(accountID: account.string, observedAt: observed, kind: kind, status: status, count: 1)
             }
             if let tally = current { update(&state, tally) }
             return state

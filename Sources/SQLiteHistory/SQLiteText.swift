@@ -2,6 +2,7 @@ import FPModel
 import Foundation
 import GRDB
 import GRDBSQLite
+import HistoryStore
 
 /// A text cell of the row a statement is on, read in place through the C API: valid only until
 /// the statement steps again, so it is compared or copied at once.
@@ -24,4 +25,6 @@ struct SQLiteText {
     }
 
     var status: BatchStatus? { BatchStatus(utf8: bytes) }
+
+    var eventKind: BatchEventKind? { BatchEventKind(utf8: bytes) }
 }
