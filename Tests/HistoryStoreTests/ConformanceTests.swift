@@ -187,6 +187,37 @@ import Testing
         #expect(ordered.count == 12)
     }
 
+    /// A period's count history is one record per successful fetch in it, in the fetches' order,
+    /// holding what the account's counts were then; so it stays after a prune that keeps only each
+    /// account's latest success, in runs of different ages.
+    @Test(arguments: Backend.available)
+    func theCountHistoryIsTheSuccessfulFetchesCounts(_ backend: Backend) async throws {
+        let opened = try await backend.open()
+        try await Self.writeHistory(into: opened.store)
+        let start: Int64 = 1_800_000_000
+        func expectTheFetchesCounts(_ from: Int64, _ to: Int64, _ when: String) async throws -> [AccountStatusCounts] {
+            var expected: [AccountStatusCounts] = []
+            for fetch in try await opened.store.fetches(from: from, to: to) where fetch.outcome == .ok {
+                let then = try await opened.store.statusCounts(atOrBefore: fetch.observedAt)
+                expected.append(contentsOf: then.filter { $0.accountID == fetch.accountID })
+            }
+            let history = try await opened.store.statusCountHistory(from: from, to: to)
+            #expect(history == expected, "\(when), from \(from) to \(to)")
+            return history
+        }
+        // All of it, a span of runs, the re-run night, and a second with no run.
+        for (from, to) in [(Int64(0), Int64.max), (start + 6 * 3600, start + 60 * 3600), (start + 10 * 21_600, start + 11 * 21_600)] {
+            #expect(try await !expectTheFetchesCounts(from, to, "as written").isEmpty)
+        }
+        #expect(try await expectTheFetchesCounts(start + 7 * 3600, start + 7 * 3600 + 1, "as written").isEmpty)
+
+        _ = try await opened.store.prune(before: start + 16 * 21_600, dryRun: false)
+        #expect(try await opened.store.consistencyProblems() == [])
+        let kept = try await expectTheFetchesCounts(0, .max, "after a prune")
+        #expect(kept.count == 12, "each account's latest success")
+        #expect(Set(kept.map(\.observedAt)).count > 1, "from runs of different ages")
+    }
+
     @Test(arguments: Backend.server)
     func theSameWritesGiveTheSameAnswersAsSQLite(_ backend: Backend) async throws {
         let sqlite = try await Backend.sqlite.open()
