@@ -128,8 +128,8 @@ extension MetricsEngine {
         // Declared apart so the tuple's grids move into them: both stay unshared and are filled in place.
         var atEnd: DayGrid<StatusCounts>
         var known: DayGrid<Bool>
-        (atEnd, known) = try await history.reduceStatusCountHistory(
-            from: calendar.start, to: calendar.end,
+        (atEnd, known) = try await history.reduceLastStatusCounts(
+            inPeriods: calendar.bounds,
             into: { (DayGrid(accounts: count, days: days, filledWith: StatusCounts()), DayGrid(accounts: count, days: days, filledWith: false)) }
         ) { grids, counts in
             guard let row = rows[counts.accountID], let day = calendar.day(of: counts.observedAt) else { return }
@@ -164,6 +164,9 @@ struct DayIndex: Sendable {
         start = starts.first ?? 0
         end = windows.last?.end ?? 0
     }
+
+    /// Each day's start, then the last day's end.
+    var bounds: [UnixSeconds] { starts.isEmpty ? [] : starts + [end] }
 
     /// The day's position, or nil outside the period.
     func day(of time: UnixSeconds) -> Int? {

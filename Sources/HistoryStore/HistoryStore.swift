@@ -86,9 +86,12 @@ public protocol HistoryReader: Sendable {
         _ update: @escaping @Sendable (inout State, ProgressStep) -> Void
     ) async throws -> State
 
-    /// Folds the counts of every successful fetch observed in `[start, end)`, in observation order.
-    func reduceStatusCountHistory<State: Sendable>(
-        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+    /// Folds, for each period `[bounds[i], bounds[i + 1])` in turn, each account's counts as its
+    /// last successful fetch in that period found them (none for an account without one), the
+    /// accounts of a period in any order: what the trends need of the counts, one record an account
+    /// a day however often the day was collected. `bounds` ascend.
+    func reduceLastStatusCounts<State: Sendable>(
+        inPeriods bounds: [UnixSeconds], into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State
 
@@ -133,9 +136,11 @@ extension HistoryReader {
         try await reduceProgressSteps(from: start, to: end, into: { [] }) { $0.append($1) }
     }
 
-    /// The counts of every successful fetch observed in `[start, end)`, in observation order.
-    public func statusCountHistory(from start: UnixSeconds, to end: UnixSeconds) async throws -> [AccountStatusCounts] {
-        try await reduceStatusCountHistory(from: start, to: end, into: { [] }) { $0.append($1) }
+    /// Each account's counts at its last successful fetch in each period `[bounds[i], bounds[i + 1])`,
+    /// period by period, and by account within one.
+    public func lastStatusCounts(inPeriods bounds: [UnixSeconds]) async throws -> [AccountStatusCounts] {
+        try await reduceLastStatusCounts(inPeriods: bounds, into: { [] }) { $0.append($1) }
+            .sorted { ($0.observedAt, $0.accountID) < ($1.observedAt, $1.accountID) }
     }
 
     /// Per account, the sum of positive progress changes observed in `[start, end)`.

@@ -236,3 +236,26 @@ public struct LedgerBatch: Sendable, Hashable {
         self.lastSeenRun = lastSeenRun
     }
 }
+
+/// A period of a ``HistoryReader/reduceLastStatusCounts(inPeriods:into:_:)`` read and the last run
+/// observed in it, where each account's last success of the period most likely is.
+public struct PeriodRun: Sendable, Hashable {
+    public var start: UnixSeconds
+    public var end: UnixSeconds
+    public var run: RunID
+
+    /// Each period `[bounds[i], bounds[i + 1])` that holds one of `runs` (in as_of order), with the last.
+    public static func lastRuns(_ runs: [(id: RunID, asOf: UnixSeconds)], inPeriods bounds: [UnixSeconds]) -> [PeriodRun] {
+        var periods: [PeriodRun] = []
+        var next = 0
+        for (start, end) in zip(bounds, bounds.dropFirst()) where start < end {
+            var last: RunID?
+            while next < runs.count, runs[next].asOf < end {
+                if runs[next].asOf >= start { last = runs[next].id }
+                next += 1
+            }
+            if let last { periods.append(PeriodRun(start: start, end: end, run: last)) }
+        }
+        return periods
+    }
+}

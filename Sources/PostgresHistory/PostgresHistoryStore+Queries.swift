@@ -66,15 +66,18 @@ extension PostgresHistoryStore {
         _ what: String, _ query: PostgresQuery, into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State {
-        try await reduce(what, query, into: initial, decode: { row in
-            var cells = Cells(row)
-            var counts = AccountStatusCounts(accountID: try cells.next(String.self), observedAt: try cells.next(Int64.self), counts: StatusCounts())
-            for status in BatchStatus.allCases {
-                let count = try cells.next(Int64.self)
-                if count >= 0 { counts.counts[status] = Int(count) }
-            }
-            return counts
-        }, update)
+        try await reduce(what, query, into: initial, decode: Self.countsRecord, update)
+    }
+
+    /// One row of account, observed_at, then `countColumns`.
+    private static func countsRecord(_ row: PostgresRow) throws -> AccountStatusCounts {
+        var cells = Cells(row)
+        var counts = AccountStatusCounts(accountID: try cells.next(String.self), observedAt: try cells.next(Int64.self), counts: StatusCounts())
+        for status in BatchStatus.allCases {
+            let count = try cells.next(Int64.self)
+            if count >= 0 { counts.counts[status] = Int(count) }
+        }
+        return counts
     }
 
     public func statusCounts(atOrBefore time: UnixSeconds) async throws -> [AccountStatusCounts] {
@@ -100,25 +103,45 @@ extension PostgresHistoryStore {
         return try await reduceCounts("cannot read status counts", query, into: { [] }) { $0.append($1) }
     }
 
-    public func reduceStatusCountHistory<State: Sendable>(
-        from start: UnixSeconds, to end: UnixSeconds, into initial: @escaping @Sendable () -> State,
+    public func reduceLastStatusCounts<State: Sendable>(
+        inPeriods bounds: [UnixSeconds], into initial: @escaping @Sendable () -> State,
         _ update: @escaping @Sendable (inout State, AccountStatusCounts) -> Void
     ) async throws -> State {
-        var query = PostgresQuery(unsafeSQL: """
-            SELECT c.account_id, MIN(c.observed_at), \(Self.countColumns)
-            FROM run_status_counts c
-            -- Counts are written only with a successful fetch, in its transaction, and a failure
-            -- never replaces a success (consistencyProblems checks it): SQLite's join with the
-            -- fetches is there to reach its time index, and here it only tripled the server's work.
-            WHERE c.observed_at >= $1 AND c.observed_at < $2
-            GROUP BY c.run_id, c.account_id
-            -- A run's rows share its as_of, and runs are numbered in as_of order: this is observation
-            -- order, read from the primary keys without sorting a month of counts.
-            ORDER BY c.run_id, c.account_id
-            """)
-        query.binds.append(start)
-        query.binds.append(end)
-        return try await reduceCounts("cannot read status counts", query, into: initial, update)
+        guard let first = bounds.first, let last = bounds.last, first < last else { return initial() }
+        // As SQLite answers it: an account's last success in a period is in the period's last run
+        // unless it failed there or was not in it, so that run's counts come by primary key and only
+        // the other accounts probe the fetches' account index (an anti-join against that run's
+        // successes picks them). Every run's counts were four times the rows at four collections a day.
+        let periods = PeriodRun.lastRuns(try await runs(from: first, to: last).map { ($0.id, $0.asOf) }, inPeriods: bounds)
+        return try await read("cannot read status counts") { connection in
+            var state = initial()
+            for period in periods {
+                var query = PostgresQuery(unsafeSQL: """
+                    SELECT c.account_id, MIN(c.observed_at), \(Self.countColumns)
+                    FROM run_status_counts c WHERE c.run_id = $3 GROUP BY c.account_id
+                    UNION ALL
+                    SELECT a.id, s.* FROM accounts a
+                    CROSS JOIN LATERAL (
+                        SELECT f.run_id FROM account_fetches f
+                        WHERE f.account_id = a.id AND f.outcome = 'ok' AND f.observed_at >= $1 AND f.observed_at < $2
+                        ORDER BY f.observed_at DESC LIMIT 1
+                    ) AS l
+                    CROSS JOIN LATERAL (
+                        SELECT MIN(c.observed_at) AS observed_at, \(Self.countColumns)
+                        FROM run_status_counts c WHERE c.run_id = l.run_id AND c.account_id = a.id
+                    ) AS s
+                    WHERE s.observed_at IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM account_fetches x WHERE x.run_id = $3 AND x.account_id = a.id AND x.outcome = 'ok')
+                    """)
+                query.binds.append(period.start)
+                query.binds.append(period.end)
+                query.binds.append(period.run)
+                for try await row in try await connection.query(query, logger: Self.quiet) {
+                    update(&state, try Self.countsRecord(row))
+                }
+            }
+            return state
+        }
     }
 
     public func reduceEvents<State: Sendable>(

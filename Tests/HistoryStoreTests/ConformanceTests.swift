@@ -140,7 +140,7 @@ import Testing
         reads.steps = try await store.progressSteps(from: start, to: start + 40 * 3600)
         reads.tallies = try await store.eventTallies(from: start + 6 * 3600, to: start + 60 * 3600)
         reads.marks = try await store.reduceFetchMarks(from: start + 6 * 3600, to: start + 60 * 3600, into: { [] }) { $0.append($1) }
-        reads.countHistory = try await store.statusCountHistory(from: start + 6 * 3600, to: start + 60 * 3600)
+        reads.countHistory = try await store.lastStatusCounts(inPeriods: [start + 6 * 3600, start + 30 * 3600, start + 54 * 3600, start + 60 * 3600])
         // Terminal times of one account and observation come in no particular order; their set is what counts.
         reads.durations = try await store.terminalDurations(from: 0, to: .max)
             .sorted { ($0.accountID, $0.seconds, $0.status.rawValue) < ($1.accountID, $1.seconds, $1.status.rawValue) }
@@ -187,33 +187,57 @@ import Testing
         #expect(ordered.count == 12)
     }
 
-    /// A period's count history is one record per successful fetch in it, in the fetches' order,
-    /// holding what the account's counts were then; so it stays after a prune that keeps only each
-    /// account's latest success, in runs of different ages.
+    /// A period's last counts are, for each account with a successful fetch in it, what its counts
+    /// were at the last such fetch: when that was the period's last run, when the account failed
+    /// there, when the last run was cut short before reaching it, and after a prune that keeps only
+    /// each account's latest success, in runs of different ages.
     @Test(arguments: Backend.available)
-    func theCountHistoryIsTheSuccessfulFetchesCounts(_ backend: Backend) async throws {
+    func aPeriodsLastCountsAreItsLastSuccessfulFetches(_ backend: Backend) async throws {
         let opened = try await backend.open()
         try await Self.writeHistory(into: opened.store)
         let start: Int64 = 1_800_000_000
-        func expectTheFetchesCounts(_ from: Int64, _ to: Int64, _ when: String) async throws -> [AccountStatusCounts] {
-            var expected: [AccountStatusCounts] = []
-            for fetch in try await opened.store.fetches(from: from, to: to) where fetch.outcome == .ok {
-                let then = try await opened.store.statusCounts(atOrBefore: fetch.observedAt)
-                expected.append(contentsOf: then.filter { $0.accountID == fetch.accountID })
-            }
-            let history = try await opened.store.statusCountHistory(from: from, to: to)
-            #expect(history == expected, "\(when), from \(from) to \(to)")
-            return history
+        // A run cut short after three accounts, one of them failing.
+        let cut = start + 16 * 21_600
+        let run = try await opened.store.beginRun(RunStart(asOf: cut, startedAt: cut, toolVersion: "test", configDigest: "d", holder: "cut"))
+        for index in 0..<3 {
+            let account = Account(id: "acc-\(String(format: "%03d", index))", name: "Account \(index)", manager: "M\(index % 3)")
+            _ = try await opened.store.record(index == 1
+                ? AccountFetchResult(account: account, outcome: .timeout, requests: 1, error: "timeout")
+                : AccountFetchResult(account: account, outcome: .ok, httpStatus: 200, requests: 1, observations: [
+                    BatchObservation(batchID: "cut-\(index)", status: .pending, progress: 0)]),
+                run: run)
         }
-        // All of it, a span of runs, the re-run night, and a second with no run.
-        for (from, to) in [(Int64(0), Int64.max), (start + 6 * 3600, start + 60 * 3600), (start + 10 * 21_600, start + 11 * 21_600)] {
-            #expect(try await !expectTheFetchesCounts(from, to, "as written").isEmpty)
-        }
-        #expect(try await expectTheFetchesCounts(start + 7 * 3600, start + 7 * 3600 + 1, "as written").isEmpty)
+        try await opened.store.finishRun(run, state: .aborted, totals: RunTotals(), finishedAt: cut + 60)
 
-        _ = try await opened.store.prune(before: start + 16 * 21_600, dryRun: false)
+        func expectTheLastFetches(_ bounds: [Int64], _ when: String) async throws -> [AccountStatusCounts] {
+            var expected: [AccountStatusCounts] = []
+            for (from, to) in zip(bounds, bounds.dropFirst()) {
+                var last: [String: Int64] = [:]
+                for fetch in try await opened.store.fetches(from: from, to: to) where fetch.outcome == .ok {
+                    last[fetch.accountID] = max(last[fetch.accountID] ?? .min, fetch.observedAt)
+                }
+                for (account, time) in last {
+                    expected.append(contentsOf: try await opened.store.statusCounts(atOrBefore: time).filter { $0.accountID == account })
+                }
+            }
+            expected.sort { ($0.observedAt, $0.accountID) < ($1.observedAt, $1.accountID) }
+            let found = try await opened.store.lastStatusCounts(inPeriods: bounds)
+            #expect(found == expected, "\(when), periods \(bounds)")
+            return found
+        }
+        let day: Int64 = 86_400
+        // Whole days of four runs, the last with its cut run; days of one run; a wide period.
+        let days = try await expectTheLastFetches([start, start + day, start + 2 * day, start + 3 * day, start + 4 * day + 3600], "as written")
+        #expect(days.count == 12 * 4, "every account, every day")
+        #expect(Set(days.map(\.observedAt)).count > 4, "some from before a period's last run")
+        #expect(days.contains { $0.observedAt == cut }, "the cut run's successes")
+        #expect(try await expectTheLastFetches([start + 5 * 3600, start + 7 * 3600, start + 13 * 3600, start + 90 * 3600], "as written").count > 24)
+        #expect(try await expectTheLastFetches([start + 7 * 3600, start + 7 * 3600 + 1], "as written").isEmpty, "a period without a run")
+        #expect(try await opened.store.lastStatusCounts(inPeriods: [start]).isEmpty)
+
+        _ = try await opened.store.prune(before: cut, dryRun: false)
         #expect(try await opened.store.consistencyProblems() == [])
-        let kept = try await expectTheFetchesCounts(0, .max, "after a prune")
+        let kept = try await expectTheLastFetches([0, start + day, .max], "after a prune")
         #expect(kept.count == 12, "each account's latest success")
         #expect(Set(kept.map(\.observedAt)).count > 1, "from runs of different ages")
     }

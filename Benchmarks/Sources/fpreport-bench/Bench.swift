@@ -64,7 +64,9 @@ struct Bench {
             try await time("fetches") { try await store.reduceFetches(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("fetch marks") { try await store.reduceFetchMarks(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
             try await time("progress steps") { try await store.reduceProgressSteps(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
-            try await time("status counts") { try await store.reduceStatusCountHistory(from: start, to: end, into: { 0 }) { n, _ in n += 1 } }
+            try await time("last status counts of each day") {
+                try await store.reduceLastStatusCounts(inPeriods: Array(stride(from: start, through: end, by: 86_400)), into: { 0 }) { n, _ in n += 1 }
+            }
             // And the night's: its last day.
             let night = end - 86_400
             try await time("night: batch states") { try await store.batchStates(at: end - 1, activeSince: night).count }
