@@ -124,7 +124,7 @@ public enum Loopback {
         guard parts.count == 4 else { return isIPv6Loopback(host) }
         let octets = parts.compactMap { part -> Int? in
             // Dotted decimal only: no signs, no hex or octal forms, no leading zeros.
-            guard (1...3).contains(part.count), part.allSatisfy { ("0"..."9").contains($0) }, part == "0" || part.first != "0" else { return nil }
+            guard (1...3).contains(part.count), part.allSatisfy({ ("0"..."9").contains($0) }), part == "0" || part.first != "0" else { return nil }
             return Int(part).flatMap { $0 <= 255 ? $0 : nil }
         }
         return octets.count == 4 && octets[0] == 127

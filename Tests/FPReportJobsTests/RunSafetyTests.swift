@@ -66,7 +66,7 @@ import Testing
         var stored = 0
         for _ in 0..<600 where stored == 0 {
             try await Task.sleep(for: .milliseconds(50))
-            stored = ((try? await DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_fetches") }) ?? 0) ?? 0
+            stored = (try? await DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_fetches") }) ?? 0
         }
         let heldWhile: Int = try await withCheckedThrowingContinuation { done in
             DispatchQueue.global().async {

@@ -26,7 +26,7 @@ public enum CommandRunner {
     public static func launch(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws -> Process {
         let process = try makeProcess(arguments, environment: environment)
         if let log {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle
