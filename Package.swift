@@ -199,7 +199,7 @@ let package = Package(
             name: "FPReportJobsTests",
             dependencies: [
                 "FPReportJobs", "FPConfig", "HistoryStore", "SQLiteHistory", "PostgresHistory", "HistoryBackends", "APISimulator", "FPModel",
-                "FPTestSupport",
+                "FPTestSupport", "Collector",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -49,15 +49,18 @@ public actor SharedRun: AccountSource, HistoryWriter {
     public func next() async throws -> Account? {
         guard let run else { return nil }
         while claimed.isEmpty {
-            let ids = try await database.claimAccounts(run: run, among: ids, holder: holder, limit: chunkSize, leaseSeconds: leaseSeconds)
-            if !ids.isEmpty {
-                claimed = ids.compactMap { byID[$0] }
+            let picked = try await database.claimAccounts(run: run, among: ids, holder: holder, limit: chunkSize, leaseSeconds: leaseSeconds)
+            if !picked.isEmpty {
+                claimed = picked.compactMap { byID[$0] }
                 handedOut += claimed.count
                 break
             }
-            // Nothing to claim: done, unless others (or this process's own accounts in flight) still hold claims.
+            // Nothing to claim: done, unless others (or this process's own accounts in flight) still
+            // hold claims on accounts this process could take over. Claims on accounts only other
+            // collectors' lists name are theirs to finish: waiting for them kept a survivor with a
+            // shorter list running to its deadline (three hours by default) after its peer died.
             let now = Date()
-            let standing = try await database.sharedProgress(run: run)
+            let standing = try await database.sharedProgress(run: run, among: ids)
             guard standing.claimed + standing.lapsed > 0, now < deadline else { return nil }
             try await database.renewClaims(run: run, holder: holder, leaseSeconds: leaseSeconds, at: now.unixSeconds)
             try await Task.sleep(for: .seconds(pollSeconds))

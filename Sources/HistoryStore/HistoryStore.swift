@@ -238,8 +238,13 @@ public protocol SharedRunDatabase: HistoryDatabase {
     /// its totals counted from what was stored (the first collector to see it done does this).
     func closeShare(run: RunID, finishedAt: UnixSeconds) async throws -> SharedRunProgress
 
-    /// How the run stands.
-    func sharedProgress(run: RunID) async throws -> SharedRunProgress
+    /// How the run stands: all of it, or (with `accounts`) those of its accounts alone.
+    func sharedProgress(run: RunID, among accounts: [String]?) async throws -> SharedRunProgress
+}
+
+extension SharedRunDatabase {
+    /// How the whole run stands.
+    public func sharedProgress(run: RunID) async throws -> SharedRunProgress { try await sharedProgress(run: run, among: nil) }
 }
 
 /// A shared run's accounts by state, and who collected them.

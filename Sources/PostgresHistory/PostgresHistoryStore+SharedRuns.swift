@@ -138,15 +138,16 @@ extension PostgresHistoryStore: SharedRunDatabase {
         }
     }
 
-    public func sharedProgress(run: RunID) async throws -> SharedRunProgress {
-        try await read("cannot read the run's progress") { connection in try await Self.progress(run, on: connection) }
+    public func sharedProgress(run: RunID, among accounts: [String]?) async throws -> SharedRunProgress {
+        try await read("cannot read the run's progress") { connection in try await Self.progress(run, among: accounts, on: connection) }
     }
 
-    static func progress(_ run: RunID, on connection: PostgresConnection) async throws -> SharedRunProgress {
+    static func progress(_ run: RunID, among accounts: [String]? = nil, on connection: PostgresConnection) async throws -> SharedRunProgress {
         var progress = SharedRunProgress()
         let query: PostgresQuery = """
             SELECT state, claimed_by, (state = 'claimed' AND lease_until < \(unescaped: Self.serverNow)), COUNT(*)
-            FROM run_accounts WHERE run_id = \(run) GROUP BY 1, 2, 3
+            FROM run_accounts WHERE run_id = \(run) AND (\(accounts == nil) OR account_id = ANY(\(accounts ?? [])::text[]))
+            GROUP BY 1, 2, 3
             """
         for try await (state, holder, lapsed, count) in try await connection.query(query, logger: quiet).decode((String, String?, Bool, Int64).self) {
             let count = Int(count)

@@ -1,4 +1,5 @@
 import APISimulator
+import Collector
 import FPModel
 import FPTestSupport
 import Foundation
@@ -286,5 +287,38 @@ import Testing
         #expect(log.contains("shared run: 30 of 30 accounts done"), "\(log)")
         #expect(FileManager.default.fileExists(atPath: folder.path("out-shared/latest/csv/accounts.csv")))
         await server.stop()
+    }
+
+    /// A collector whose account list is shorter than a dead peer's takes over the peer's claims on
+    /// its own accounts and then stops: the claims on accounts only the peer's list names are not
+    /// its to wait for (it could never take them), so it ends well before its deadline, and the
+    /// run stays unfinished with exactly those accounts left.
+    @Test(arguments: servers)
+    func aCollectorStopsWhenOnlyAccountsItCannotTakeAreLeft(_ url: String) async throws {
+        let (address, _) = try await Self.freshDatabase(url)
+        let store = try await PostgresHistoryStore.open(address, password: Self.password)
+        let wide = (1...6).map { Account(id: "w\($0)", name: "W\($0)", manager: "M") }
+        let start = RunStart(asOf: 1_800_000_000, startedAt: 1_800_000_000, toolVersion: "t", configDigest: "d", holder: "peer")
+        // The peer joins with all six, claims them with a short lease, and dies.
+        let run = try await store.joinRun(start, accounts: wide.map(\.id))
+        #expect(try await store.claimAccounts(run: run, among: wide.map(\.id), holder: "peer", limit: 6, leaseSeconds: 2).count == 6)
+
+        let deadline = Date().addingTimeInterval(60)
+        let survivor = SharedRun(
+            database: store, accounts: Array(wide.prefix(4)), holder: "survivor", chunkSize: 2, leaseSeconds: 30, pollSeconds: 0.2,
+            deadline: deadline)
+        #expect(try await survivor.beginRun(start) == run)
+        var handedOut: [String] = []
+        while let account = try await survivor.next() {
+            handedOut.append(account.id)
+            _ = try await survivor.record(AccountFetchResult(account: account, outcome: .ok, httpStatus: 200, requests: 1), run: run)
+        }
+        #expect(Date() < deadline, "stopped before its deadline")
+        #expect(await survivor.lostClaims == 0)
+        #expect(handedOut.sorted() == ["w1", "w2", "w3", "w4"], "its own accounts, taken over")
+        try await survivor.finishRun(run, state: .finished, totals: RunTotals(), finishedAt: 1_800_000_100)
+        let progress = try await store.sharedProgress(run: run)
+        #expect(progress.done == 4 && progress.lapsed == 2 && !progress.finished)
+        #expect(progress.collectors == ["survivor": 4])
     }
 }
