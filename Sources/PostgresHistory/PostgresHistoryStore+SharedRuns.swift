@@ -42,6 +42,14 @@ extension PostgresHistoryStore: SharedRunDatabase {
                     try await connection.run("UPDATE runs SET status = 'aborted', finished_at = \(start.startedAt) WHERE id = \(lease.id)")
                 }
             }
+            // A collector that arrives when the run of its minute is already finished (a small fleet
+            // done within the minute, a host whose timer fired late) joins that run as it stands:
+            // its accounts were each collected once. Only a collection started later than the
+            // minute it names (an explicit --as-of) collects the night again.
+            if joined == nil, start.startedAt - start.asOf < 60 {
+                joined = try await connection.scalar(
+                    "SELECT id FROM runs WHERE as_of = \(start.asOf) AND status = 'finished'", as: Int64.self)
+            }
             let run: Int64
             if let joined {
                 run = joined
@@ -55,6 +63,13 @@ extension PostgresHistoryStore: SharedRunDatabase {
                 INSERT INTO run_accounts (run_id, account_id, state)
                 SELECT \(run), id, 'pending' FROM UNNEST(\(accounts)::text[]) AS u(id)
                 ON CONFLICT (run_id, account_id) DO NOTHING
+                """)
+            // Accounts the finished run did not have (a longer list) open it again, to be closed
+            // with them counted.
+            try await connection.run("""
+                UPDATE runs SET status = 'running', finished_at = NULL, heartbeat_at = \(start.startedAt)
+                WHERE id = \(run) AND status = 'finished'
+                  AND EXISTS (SELECT 1 FROM run_accounts WHERE run_id = \(run) AND state <> 'done')
                 """)
             return run
         }

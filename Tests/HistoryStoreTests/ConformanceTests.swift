@@ -358,6 +358,45 @@ import Testing
         #expect(try await database.consistencyProblems() == [])
     }
 
+    /// A collector arriving after the run of its minute finished joins it and collects nothing
+    /// again (each account once a run); one with accounts the run lacked collects those alone and
+    /// the run closes again with them counted; a collection started long after the minute it names
+    /// (an explicit as_of: a re-run of the night) collects every account again.
+    @Test(arguments: Backend.server)
+    func aLateCollectorJoinsTheFinishedRunOfItsMinute(_ backend: Backend) async throws {
+        let history = try await backend.open()
+        let database = try #require(history.store as? any SharedRunDatabase)
+        func start(_ holder: String, startedAt: Int64) -> RunStart {
+            RunStart(asOf: 60_000, startedAt: startedAt, toolVersion: "t", configDigest: "d", holder: holder)
+        }
+        func result(_ id: String) -> AccountFetchResult {
+            AccountFetchResult(
+                account: Account(id: id, name: id, manager: ""), outcome: .ok, httpStatus: 200, requests: 1,
+                observations: [BatchObservation(batchID: "\(id)-1", status: .pending, progress: 0)])
+        }
+        func collect(_ holder: String, _ accounts: [String], startedAt: Int64) async throws -> (run: RunID, collected: [String]) {
+            let run = try await database.joinRun(start(holder, startedAt: startedAt), accounts: accounts)
+            let claimed = try await database.claimAccounts(run: run, among: accounts, holder: holder, limit: 10, leaseSeconds: 60)
+            for id in claimed { #expect(try await database.record(result(id), run: run, claimedBy: holder) != nil) }
+            _ = try await database.closeShare(run: run, finishedAt: startedAt + 5)
+            return (run, claimed)
+        }
+        let first = try await collect("h1", ["a", "b"], startedAt: 60_001)
+        #expect(first.collected == ["a", "b"])
+        let late = try await collect("h2", ["a", "b"], startedAt: 60_030)
+        #expect(late.run == first.run && late.collected == [], "nothing collected twice")
+        let longer = try await collect("h3", ["a", "b", "c"], startedAt: 60_040)
+        #expect(longer.run == first.run && longer.collected == ["c"])
+        let closed = try #require(try await database.runs(from: 0, to: .max).first)
+        #expect(closed.state == "finished" && closed.accountsTotal == 3 && closed.finishedAt == 60_045)
+        #expect(try await history.count("account_fetches") == 3)
+
+        let rerun = try await collect("h4", ["a", "b", "c"], startedAt: 90_000)
+        #expect(rerun.run == first.run && rerun.collected == ["a", "b", "c"], "a re-run of the night")
+        #expect(try await database.runs(from: 0, to: .max).count == 1)
+        #expect(try await database.consistencyProblems() == [])
+    }
+
     @Test(arguments: Backend.server)
     func aNewDatabaseGetsTheSameMigrationsOnceEvenFromSeveralHostsAtOnce(_ backend: Backend) async throws {
         let address = try await Backend.freshDatabase()
