@@ -23,6 +23,9 @@ public struct CollectionReport: Sendable {
     public var sharedRun: SharedRunProgress?
     /// Accounts this process collected after its claim on them had run out (another collector stored them).
     public var lostClaims = 0
+    /// Of a shared run's accounts left to do, those this process's list does not name (only the
+    /// collectors that have them can finish the run).
+    public var leftOutsideList = 0
 
     public init(
         runID: RunID, asOf: UnixSeconds, totals: RunTotals, outcomes: [FetchOutcome: Int],
@@ -59,7 +62,8 @@ public struct CollectionReport: Sendable {
     /// `; shared run: 10000 of 10000 accounts done by 3 collectors, finished`
     private var sharedLine: String {
         guard let run = sharedRun else { return "" }
-        let state = run.finished ? "finished" : "still running (\(run.remaining) to do)"
+        let outside = leftOutsideList > 0 ? ", \(leftOutsideList) of them not in this collector's list" : ""
+        let state = run.finished ? "finished" : "still running (\(run.remaining) to do\(outside))"
         let lost = lostClaims > 0 ? ", \(lostClaims) taken over after this collector's claim ran out" : ""
         return "; shared run: \(run.done) of \(run.total) accounts done by \(run.collectors.count) collector(s), \(state)\(lost)"
     }

@@ -28,6 +28,8 @@ public actor SharedRun: AccountSource, HistoryWriter {
     public private(set) var lostClaims = 0
     /// How the run stood when this process closed its part.
     public private(set) var progress: SharedRunProgress?
+    /// Of the accounts then left to do, those this process's list does not name.
+    public private(set) var leftOutsideList = 0
 
     public init(
         database: any SharedRunDatabase, accounts: [Account], holder: String, chunkSize: Int = 50, leaseSeconds: Int64 = 120,
@@ -96,6 +98,10 @@ public actor SharedRun: AccountSource, HistoryWriter {
     /// closed as finished by whichever collector sees its last account done.
     public func finishRun(_ run: RunID, state: RunState, totals: RunTotals, finishedAt: UnixSeconds) async throws {
         if state != .finished || !claimed.isEmpty { try? await database.releaseClaims(run: run, holder: holder) }
-        progress = try await database.closeShare(run: run, finishedAt: finishedAt)
+        let standing = try await database.closeShare(run: run, finishedAt: finishedAt)
+        progress = standing
+        if !standing.finished {
+            leftOutsideList = standing.remaining - (try await database.sharedProgress(run: run, among: ids).remaining)
+        }
     }
 }

@@ -80,6 +80,7 @@ public struct CollectJob: Sendable {
                 var report = try await collector.run(source: part, asOf: observed, holder: Self.holder, progress: progress)
                 report.sharedRun = await part.progress
                 report.lostClaims = await part.lostClaims
+                report.leftOutsideList = await part.leftOutsideList
                 result = .success(report)
             } else {
                 result = .success(try await collector.run(

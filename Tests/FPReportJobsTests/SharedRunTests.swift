@@ -320,5 +320,6 @@ import Testing
         let progress = try await store.sharedProgress(run: run)
         #expect(progress.done == 4 && progress.lapsed == 2 && !progress.finished)
         #expect(progress.collectors == ["survivor": 4])
+        #expect(await survivor.leftOutsideList == 2, "the two only the dead peer's list names")
     }
 }
