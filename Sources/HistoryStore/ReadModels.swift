@@ -245,7 +245,7 @@ public struct PeriodRun: Sendable, Hashable {
     public var run: RunID
 
     /// Each period `[bounds[i], bounds[i + 1])` that holds one of `runs` (in as_of order), with the last.
-    public static func lastRuns(_ runs: [(id: RunID, asOf: UnixSeconds)], inPeriods bounds: [UnixSeconds]) -> [PeriodRun] {
+    public static func lastRuns(_ runs: [RunRecord], inPeriods bounds: [UnixSeconds]) -> [PeriodRun] {
         var periods: [PeriodRun] = []
         var next = 0
         for (start, end) in zip(bounds, bounds.dropFirst()) where start < end {

@@ -112,7 +112,7 @@ extension PostgresHistoryStore {
         // unless it failed there or was not in it, so that run's counts come by primary key and only
         // the other accounts probe the fetches' account index (an anti-join against that run's
         // successes picks them). Every run's counts were four times the rows at four collections a day.
-        let periods = PeriodRun.lastRuns(try await runs(from: first, to: last).map { ($0.id, $0.asOf) }, inPeriods: bounds)
+        let periods = PeriodRun.lastRuns(try await runs(from: first, to: last), inPeriods: bounds)
         return try await read("cannot read status counts") { connection in
             var state = initial()
             for period in periods {
